@@ -1,0 +1,64 @@
+"""The rules engine (pure: no Django). Public API:
+
+    load_rules(path) -> list[RuleSpec]
+    RuleSpec.from_dict(data) / spec.to_dict()
+    validate_rule(spec) -> list[ErrorDetail]
+    compile_expression(text, expect="bool"|"number") -> (Compiled | None, list[ErrorDetail])
+    evaluate(rules, facts_frame, as_of, engine="duckdb"|"postgres", connection=None,
+             source=None, keep="all"|"matched"|"relevant") -> polars.DataFrame
+    explain(rules, facts_dict, as_of) -> list[RuleTrace]
+    read_enterprises(path) / prepare_facts(frame) -> polars.DataFrame (typed snapshot)
+
+See docs/ARCHITECTURE.md, section "rules" → "engine".
+"""
+
+from .compiler import Comparison, Compiled, comparisons, compile_expression, simple_comparison
+from .errors import ErrorDetail, FactsError, RuleError
+from .evaluate import KEEP, RESULT_SCHEMA, build_query, evaluate, plan_rules
+from .explain import ConditionTrace, FactValue, RuleTrace, explain
+from .snapshot import load_into_postgres, prepare_facts, read_enterprises
+from .spec import (
+    BENEFIT_KINDS,
+    DELIVERY_MODES,
+    DOCUMENT_ISSUED,
+    Benefit,
+    Condition,
+    Example,
+    RuleSpec,
+    load_rules,
+    rules_in_force,
+    validate_rule,
+)
+
+__all__ = [
+    "BENEFIT_KINDS",
+    "DELIVERY_MODES",
+    "DOCUMENT_ISSUED",
+    "KEEP",
+    "RESULT_SCHEMA",
+    "Benefit",
+    "Comparison",
+    "Compiled",
+    "Condition",
+    "ConditionTrace",
+    "ErrorDetail",
+    "Example",
+    "FactValue",
+    "FactsError",
+    "RuleError",
+    "RuleSpec",
+    "RuleTrace",
+    "build_query",
+    "comparisons",
+    "compile_expression",
+    "evaluate",
+    "explain",
+    "load_into_postgres",
+    "load_rules",
+    "plan_rules",
+    "prepare_facts",
+    "read_enterprises",
+    "rules_in_force",
+    "simple_comparison",
+    "validate_rule",
+]

@@ -1,0 +1,219 @@
+"""The tracer: why one enterprise is (not) eligible, condition by condition.
+
+``explain(rules, facts, as_of)`` returns one :class:`RuleTrace` per rule in force whose
+region covers the enterprise: each condition's label, expression, the facts it read with
+their values, and its result (True/False/None = unknown); the benefit formula and amount;
+missing facts; the near miss; and the same Chinese explanation the vectorised engine gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from tongchou.rules import facts as schema
+
+from .evaluate import RulePlan, _template
+from .reference import derive, evaluate_node
+from .spec import RuleSpec, rules_in_force
+
+
+@dataclass
+class FactValue:
+    name: str
+    label: str
+    value: object
+    unit: str = ""
+    derived: bool = False
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass
+class ConditionTrace:
+    index: int
+    label: str
+    expression: str
+    facts: list[FactValue]
+    result: bool | None  # None = unknown (a fact it needs is missing)
+    comparison: dict | None = None  # {fact, op, threshold, value, gap} for fact-vs-number conditions
+
+
+@dataclass
+class RuleTrace:
+    rule_id: str
+    rule_version: int
+    name: str
+    measure_id: str
+    status: str  # eligible | unknown | ineligible
+    benefit_kind: str
+    benefit_description: str
+    formula: str | None
+    cap: float | None
+    benefit_value: float | None
+    amount_yuan: float | None  # cash and eligible only
+    formula_facts: list[FactValue]
+    conditions: list[ConditionTrace]
+    failed_conditions: int
+    missing_facts: list[FactValue]
+    near_miss: dict | None
+    delivery: str
+    materials: list[str]
+    valid_from: str | None
+    valid_to: str | None
+    explanation: str = ""
+    summary: str = field(default="")
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for group in ("formula_facts", "missing_facts"):
+            for fv in d[group]:
+                fv["value"] = _jsonable(fv["value"])
+        for c in d["conditions"]:
+            for fv in c["facts"]:
+                fv["value"] = _jsonable(fv["value"])
+        return d
+
+
+def _jsonable(v):
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+def _fact_value(name: str, facts: dict) -> FactValue:
+    f = schema.FACTS[name]
+    return FactValue(name, f.label, facts.get(name), f.unit, f.derived)
+
+
+def _missing_names(name: str, facts: dict) -> list[str]:
+    if name == "layoff_rate" and facts.get("layoff_rate") is None:
+        inputs = [n for n in ("insured_employees_prev_year_end", "insured_employees") if facts.get(n) is None]
+        return inputs or ["layoff_rate"]
+    return [name] if facts.get(name) is None else []
+
+
+def _fmt(x: float) -> str:
+    return f"{round(x, 6):.6f}".rstrip("0").rstrip(".")
+
+
+def explain(
+    rules: list[RuleSpec], facts: dict, as_of: dt.date, *, include_out_of_region: bool = False
+) -> list[RuleTrace]:
+    """Trace every rule in force on ``as_of`` for one enterprise's ``facts`` (a dict of fact
+    name → value; missing keys or None = missing)."""
+    f = derive(facts)
+    region = f.get("region_code")
+    traces: list[RuleTrace] = []
+    for spec in rules_in_force(list(rules), as_of):
+        if region is not None and not str(region).startswith(spec.region) and not include_out_of_region:
+            continue
+        plan = RulePlan.of(spec)
+        cond_traces: list[ConditionTrace] = []
+        missing: list[str] = []
+        for j, (c, compiled, cmp) in enumerate(
+            zip(spec.conditions, plan.conditions, plan.comparisons, strict=True)
+        ):
+            result = evaluate_node(compiled.tree, f)
+            comparison = None
+            if cmp is not None:
+                value = f.get(cmp.fact)
+                threshold = evaluate_node(cmp.rhs, f)
+                comparison = {
+                    "fact": cmp.fact,
+                    "op": cmp.op,
+                    "threshold": threshold,
+                    "value": value,
+                    "gap": round(abs(value - threshold), 6)
+                    if value is not None and threshold is not None and result is False
+                    else None,
+                }
+            cond_traces.append(
+                ConditionTrace(
+                    j, c.label, c.expression, [_fact_value(n, f) for n in compiled.facts], result, comparison
+                )
+            )
+            if result is None:
+                for n in compiled.facts:
+                    missing += [m for m in _missing_names(n, f) if m not in missing]
+        value = None
+        formula_facts: list[FactValue] = []
+        if plan.formula is not None:
+            formula_facts = [_fact_value(n, f) for n in plan.formula.facts]
+            value = evaluate_node(plan.formula.tree, f)
+            if value is not None:
+                value = max(0.0, float(value))
+                if spec.benefit.cap is not None:
+                    value = min(value, spec.benefit.cap)
+        results = [c.result for c in cond_traces]
+        failed = sum(1 for r in results if r is False)
+        cash_unknown = spec.benefit.kind == "cash" and plan.formula is not None and value is None
+        if failed:
+            status = "ineligible"
+        elif any(r is None for r in results) or region is None or cash_unknown:
+            status = "unknown"
+        else:
+            status = "eligible"
+        if status != "unknown":
+            missing = []
+        else:
+            if region is None:
+                missing.append("region_code")
+            if cash_unknown:
+                for n in plan.formula.facts:
+                    missing += [m for m in _missing_names(n, f) if m not in missing]
+        near = None
+        nm_cond = None
+        if failed == 1 and not any(r is None for r in results) and region is not None:
+            nm_cond = next(j for j, r in enumerate(results) if r is False)
+            cmp = plan.comparisons[nm_cond]
+            near = {"condition": nm_cond, "label": spec.conditions[nm_cond].label}
+            threshold = evaluate_node(cmp.rhs, f) if cmp is not None else None
+            if cmp is not None and f.get(cmp.fact) is not None and threshold is not None:
+                near.update(
+                    fact=cmp.fact,
+                    value=f[cmp.fact],
+                    threshold=threshold,
+                    gap=round(abs(f[cmp.fact] - threshold), 6),
+                )
+        shown = value if status == "eligible" else None
+        codes = "".join("1" if r is True else "0" if r is False else "-" for r in results)
+        text = _template(plan, status, codes, ",".join(missing) if missing else None, nm_cond)
+        if shown is not None:
+            text = text.replace("{AMOUNT}", f"{round(shown, 2):.2f}")
+        if near and "gap" in near:
+            text = (
+                text.replace("{VALUE}", _fmt(near["value"]))
+                .replace("{GAP}", _fmt(near["gap"]))
+                .replace("{THRESHOLD}", _fmt(near["threshold"]))
+            )
+        traces.append(
+            RuleTrace(
+                rule_id=spec.id,
+                rule_version=spec.version,
+                name=spec.name,
+                measure_id=spec.measure_id,
+                status=status,
+                benefit_kind=spec.benefit.kind,
+                benefit_description=spec.benefit.description,
+                formula=spec.benefit.formula,
+                cap=spec.benefit.cap,
+                benefit_value=round(shown, 2) if shown is not None else None,
+                amount_yuan=round(shown, 2) if shown is not None and spec.benefit.kind == "cash" else None,
+                formula_facts=formula_facts,
+                conditions=cond_traces,
+                failed_conditions=failed,
+                missing_facts=[
+                    FactValue(m, schema.label(m), None, schema.FACTS[m].unit if m in schema.FACTS else "")
+                    for m in missing
+                ],
+                near_miss=near,
+                delivery=spec.delivery,
+                materials=list(spec.materials),
+                valid_from=spec.effective_from.isoformat() if spec.effective_from else None,
+                valid_to=spec.effective_to.isoformat() if spec.effective_to else None,
+                explanation=text,
+                summary=spec.summary,
+            )
+        )
+    return traces
