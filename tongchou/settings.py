@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tongchou.policies",
     "tongchou.rules",
     "tongchou.appeals",
+    "tongchou.workdays",
 ]
 
 MIDDLEWARE = [
@@ -188,7 +189,7 @@ LOGGING = {
 
 # Background workers started by `tongchou serve` (dotted paths of functions that start a daemon thread
 # and return it). Each is also runnable on its own as a management command.
-TONGCHOU_BACKGROUND_WORKERS: list[str] = []
+TONGCHOU_BACKGROUND_WORKERS: list[str] = ["tongchou.appeals.worker.start_worker_thread"]
 
 # What `tongchou demo` loads, in order: dotted paths of functions taking (stdout) and returning a
 # one-line Chinese summary. Each app owns its step.

@@ -1,0 +1,151 @@
+"""Building the router from the database: a region's departments, their admin-editable keyword
+rules (falling back to the shipped defaults), and — when the policy library is installed — the
+texts of the measures each department leads."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DatabaseError
+
+from tongchou.appeals.routing import (
+    CategoryProfile,
+    DepartmentProfile,
+    Router,
+    default_categories,
+    default_departments,
+    normalise_department_name,
+)
+
+log = logging.getLogger(__name__)
+CACHE_SECONDS = 60
+_cache: dict[str, tuple[float, Router]] = {}
+_lock = threading.Lock()
+
+
+def auto_dispatch_threshold() -> float:
+    return float(getattr(settings, "APPEALS_AUTO_DISPATCH_CONFIDENCE", 0.55))
+
+
+def auto_dispatch_min_score() -> float:
+    return float(getattr(settings, "APPEALS_AUTO_DISPATCH_MIN_SCORE", 3.0))
+
+
+def default_region_code() -> str:
+    return str(getattr(settings, "APPEALS_DEFAULT_REGION", "370306"))
+
+
+def clear_router_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def routing_departments(region: Any) -> list[Any]:
+    """Departments that handle appeals of *region*: its own, or the nearest ancestor's that has some
+    (a town's appeals go to the district's bureaus)."""
+    from tongchou.regions.models import Department
+
+    node = region
+    while node is not None:
+        depts = list(Department.objects.filter(region=node, is_active=True).order_by("sort_order", "name"))
+        if depts:
+            return depts
+        node = node.parent
+    return []
+
+
+def _defaults_by_name() -> dict[str, DepartmentProfile]:
+    out = {}
+    for prof in default_departments():
+        for n in (prof.name, *prof.aliases):
+            out.setdefault(normalise_department_name(n), prof)
+    return out
+
+
+def _measure_texts() -> dict[int, list[str]]:
+    """department id -> texts of the measures it leads, if the policy library is there."""
+    try:
+        Measure = apps.get_model("policies", "Measure")
+    except LookupError:
+        return {}
+    field_names = {f.name for f in Measure._meta.get_fields()}
+    if "lead_units" not in field_names:
+        return {}
+    text_fields = [f for f in ("title", "text") if f in field_names]
+    if not text_fields:
+        return {}
+    out: dict[int, list[str]] = {}
+    try:
+        through = Measure.lead_units.through
+        dept_col = [
+            f.name
+            for f in through._meta.fields
+            if f.related_model and f.related_model._meta.model_name == "department"
+        ][0]
+        meas_col = [f.name for f in through._meta.fields if f.related_model is Measure][0]
+        texts = {
+            row["pk"]: " ".join(str(row[f] or "") for f in text_fields)
+            for row in Measure.objects.values("pk", *text_fields)
+        }
+        for dept_id, measure_id in through.objects.values_list(f"{dept_col}_id", f"{meas_col}_id"):
+            if measure_id in texts:
+                out.setdefault(dept_id, []).append(texts[measure_id])
+    except (DatabaseError, IndexError, AttributeError):
+        log.warning("读取政策措施失败，分办仅使用关键词规则", exc_info=True)
+        return {}
+    return out
+
+
+def department_profiles(departments: list[Any]) -> list[DepartmentProfile]:
+    from tongchou.appeals.models import RoutingKeyword
+
+    defaults = _defaults_by_name()
+    rules: dict[int, dict[str, float]] = {}
+    for dept_id, kw, weight in RoutingKeyword.objects.filter(
+        department__in=departments, is_active=True
+    ).values_list("department_id", "keyword", "weight"):
+        rules.setdefault(dept_id, {})[kw] = weight
+    measures = _measure_texts()
+    profiles = []
+    for d in departments:
+        names = [d.name, *([d.short_name] if d.short_name else []), *(d.aliases or [])]
+        default = next((defaults[n] for n in map(normalise_department_name, names) if n in defaults), None)
+        aliases = {normalise_department_name(n) for n in names} | set(default.aliases if default else ())
+        keywords = rules.get(d.pk) or (dict(default.keywords) if default else {})
+        profiles.append(
+            DepartmentProfile(
+                name=d.name,
+                aliases=tuple(sorted(a for a in aliases if len(a) >= 2)),
+                keywords=keywords,
+                measure_texts=tuple(measures.get(d.pk, ())),
+                key=d.pk,
+            )
+        )
+    return profiles
+
+
+def categories() -> tuple[CategoryProfile, ...]:
+    return default_categories()
+
+
+def router_for_region(region: Any) -> Router:
+    key = region.pk
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    depts = routing_departments(region)
+    router = (
+        Router(department_profiles(depts), categories())
+        if depts
+        else Router(default_departments(), categories())
+    )
+    with _lock:
+        _cache[key] = (now, router)
+    return router

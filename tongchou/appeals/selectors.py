@@ -1,0 +1,64 @@
+"""Reads. A fetch that checks permission raises NotFound for both "missing" and "not yours"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from tongchou.appeals.models import Appeal
+from tongchou.appeals.permissions import may_see_phone, visible_appeals
+from tongchou.core.audit import audit_record
+from tongchou.core.errors import NotFound
+from tongchou.core.masking import mask_phone
+
+
+def appeals_for_user(user: Any) -> QuerySet:
+    qs = Appeal.objects.select_related("department", "region", "enterprise", "submitter")
+    return visible_appeals(user, qs)
+
+
+def appeal_for_user(user: Any, number: str) -> Appeal:
+    appeal = appeals_for_user(user).filter(number=number).first()
+    if appeal is None:
+        raise NotFound("没有找到该诉求，或您无权查看。", detail={"number": number})
+    return appeal
+
+
+def _phone_matches(appeal: Appeal, phone: str) -> bool:
+    stored = appeal.contact_phone or (appeal.submitter.phone if appeal.submitter_id else "")
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return bool(stored) and bool(digits) and "".join(ch for ch in stored if ch.isdigit()) == digits
+
+
+def appeal_for_public(number: str, phone: str) -> Appeal:
+    """The public's own appeal, by number and the phone it was submitted with."""
+    appeal = (
+        Appeal.objects.select_related("department", "region", "submitter")
+        .filter(number=number.strip())
+        .first()
+    )
+    if appeal is None or not _phone_matches(appeal, phone):
+        raise NotFound("编号与手机号不匹配，请核对后再查询。")
+    return appeal
+
+
+def contact_phone_display(user: Any, appeal: Appeal) -> str:
+    """Masked phone for everyone; handlers use :func:`contact_phone_unmasked` (audited)."""
+    phone = appeal.contact_phone or (appeal.submitter.phone if appeal.submitter_id else "")
+    return mask_phone(phone)
+
+
+def contact_phone_unmasked(user: Any, appeal: Appeal, *, ip: str | None = None) -> str:
+    """The full phone for the handler who must call back; every look is audited."""
+    if not may_see_phone(user, appeal):
+        raise NotFound("没有找到该诉求，或您无权查看。")
+    phone = appeal.contact_phone or (appeal.submitter.phone if appeal.submitter_id else "")
+    audit_record(
+        actor=user,
+        action="appeal.phone_unmasked",
+        obj=appeal,
+        detail={"number": appeal.number},
+        ip_address=ip,
+    )
+    return phone

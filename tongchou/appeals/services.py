@@ -1,0 +1,659 @@
+"""Writes on appeals. Each service validates, runs in one transaction, records an AppealEvent and
+an audit entry, and schedules notifications (sent after commit).
+
+An appeal is acknowledged (HTTP 201, the page with its number) only after ``appeal_submit``
+returns, i.e. after its transaction committed: an acknowledged order is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from tongchou.appeals import permissions
+from tongchou.appeals.models import (
+    Appeal,
+    AppealEvent,
+    Attachment,
+    Batch,
+    Category,
+    Channel,
+    DeadlinePolicy,
+)
+from tongchou.appeals.routing import RoutingResult, default_categories, should_auto_dispatch
+from tongchou.appeals.routing_db import auto_dispatch_min_score, auto_dispatch_threshold, router_for_region
+from tongchou.appeals.states import ACTION_LABELS, Action, Rating, Status, next_status
+from tongchou.core import clock
+from tongchou.core.audit import audit_record
+from tongchou.core.errors import NotFound, PermissionDenied, ValidationFailed
+from tongchou.core.notifications import notify
+from tongchou.workdays.services import calendar as workday_calendar
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 5000
+MIN_TEXT = 5
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".txt": "text/plain",
+}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+REGION_LETTERS = {"3703": "ZB", "3701": "JN", "3714": "DZ", "3702": "QD"}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def region_letters(region: Any) -> str:
+    letters = REGION_LETTERS.get(region.code[:4])
+    if letters:
+        return letters
+    pinyin = (getattr(region, "pinyin", "") or "").strip()
+    return (pinyin[:2] or "TC").upper()
+
+
+def appeal_number_for(appeal: Appeal) -> str:
+    """ZB20200321-000123: region letters, local submission date, global sequence (the row id).
+
+    The id comes from the database's own sequence, so two concurrent submissions can never get
+    the same number, on PostgreSQL or SQLite, without a counter table or a lock.
+    """
+    day = clock.localize(appeal.submitted_at).strftime("%Y%m%d")
+    return f"{region_letters(appeal.region)}{day}-{appeal.pk:06d}"
+
+
+def deadline_days(category: str, region: Any) -> tuple[int, int]:
+    """(feedback, resolution) working days: the most specific DeadlinePolicy, else the defaults."""
+    codes = []
+    node = region
+    while node is not None:
+        codes.append(node.code)
+        node = node.parent
+    rows = list(
+        DeadlinePolicy.objects.filter(category__in=[category, ""]).filter(region_id__in=codes)
+    ) + list(DeadlinePolicy.objects.filter(category__in=[category, ""], region__isnull=True))
+
+    def rank(p: DeadlinePolicy) -> tuple[int, int]:
+        depth = codes.index(p.region_id) if p.region_id else len(codes)
+        return (depth, 0 if p.category else 1)
+
+    if rows:
+        best = min(rows, key=rank)
+        return best.feedback_days, best.resolution_days
+    default = next((c for c in default_categories() if c.code == category), None)
+    return (default.feedback_days, default.resolution_days) if default else (2, 10)
+
+
+def compute_deadlines(category: str, region: Any, start: datetime) -> tuple[datetime, datetime]:
+    feedback, resolution = deadline_days(category, region)
+    cal = workday_calendar()
+    local = clock.localize(start)
+    return cal.deadline(local, feedback), cal.deadline(local, resolution)
+
+
+def _label(user: Any, fallback: str = "") -> str:
+    if user is not None and getattr(user, "is_authenticated", False):
+        return getattr(user, "display_name", "") or user.username
+    return fallback
+
+
+def _event(
+    appeal: Appeal,
+    *,
+    action: str,
+    actor: Any,
+    from_status: str,
+    reason: str = "",
+    from_department: Any = None,
+    actor_label: str = "",
+    detail: dict | None = None,
+) -> AppealEvent:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    ev = AppealEvent.objects.create(
+        appeal=appeal,
+        at=clock.now(),
+        actor=user,
+        actor_label=_label(actor, actor_label),
+        action=action,
+        from_status=from_status,
+        to_status=appeal.status,
+        from_department=from_department,
+        to_department=appeal.department,
+        reason=reason,
+        detail=detail or {},
+    )
+    audit_record(
+        actor=actor, action=f"appeal.{action}", obj=appeal, detail={"number": appeal.number, "reason": reason}
+    )
+    return ev
+
+
+def _lock(appeal: Appeal) -> Appeal:
+    """Re-read the row under a lock so two handlers cannot move the same order at once."""
+    return Appeal.objects.select_for_update().select_related("region", "department").get(pk=appeal.pk)
+
+
+def _check(actor: Any, action: str, appeal: Appeal, *, public_verified: bool = False) -> None:
+    if not permissions.may(actor, action, appeal, public_verified=public_verified):
+        raise PermissionDenied(f"您无权对该诉求执行“{ACTION_LABELS[Action(action)]}”。")
+
+
+def _notify_department(appeal: Appeal, title: str, body: str = "") -> list[int]:
+    from tongchou.accounts.models import User
+
+    ids = []
+    if appeal.department_id:
+        for user in User.objects.filter(department_id=appeal.department_id, is_active=True):
+            notify(user=user, title=title, body=body, kind="appeal", link=f"/appeals/{appeal.number}/")
+            ids.append(user.pk)
+    return ids
+
+
+def _notify_submitter(appeal: Appeal, title: str, body: str = "") -> None:
+    if appeal.submitter_id:
+        notify(
+            user=appeal.submitter, title=title, body=body, kind="appeal", link=f"/appeals/{appeal.number}/"
+        )
+    elif appeal.enterprise_id:
+        notify(
+            enterprise=appeal.enterprise,
+            title=title,
+            body=body,
+            kind="appeal",
+            link=f"/appeals/{appeal.number}/",
+        )
+
+
+# --- submission ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    name: str
+    content: bytes
+    content_type: str = ""
+
+
+def validate_attachments(files: Sequence[Any]) -> None:
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            f"附件最多 {MAX_ATTACHMENTS} 个，收到 {len(files)} 个。", detail={"field": "attachments"}
+        )
+    for i, f in enumerate(files, start=1):
+        name = getattr(f, "name", "") or ""
+        ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+        if ext not in ALLOWED_ATTACHMENT_TYPES:
+            raise ValidationFailed(
+                f"第 {i} 个附件“{name}”的类型不支持；请上传 PDF、图片（JPG/PNG）、Word、Excel 或 TXT。",
+                detail={"field": "attachments", "index": i, "name": name},
+            )
+        size = getattr(f, "size", None)
+        if size is None:
+            size = len(getattr(f, "content", b""))
+        if size > MAX_ATTACHMENT_BYTES:
+            raise ValidationFailed(
+                f"第 {i} 个附件“{name}”大小 {size / 1048576:.1f} MB，超过 10 MB 上限。",
+                detail={"field": "attachments", "index": i, "name": name},
+            )
+
+
+def _save_attachments(appeal: Appeal, files: Sequence[Any]) -> None:
+    from django.core.files.base import ContentFile
+
+    for f in files:
+        name = f.name.replace("/", "_").replace("\\", "_")[-150:]
+        ext = "." + name.rsplit(".", 1)[-1].lower()
+        if isinstance(f, UploadedFile):
+            content, size = ContentFile(f.content, name=name), len(f.content)
+        else:
+            content, size = f, f.size
+        att = Attachment(appeal=appeal, name=name, content_type=ALLOWED_ATTACHMENT_TYPES[ext], size=size)
+        att.file.save(name, content, save=False)
+        att.save()
+
+
+def suggest_route(*, text: str, region: Any) -> RoutingResult:
+    return router_for_region(region).route(text)
+
+
+def appeal_submit(
+    *,
+    text: str,
+    region: Any,
+    channel: str = Channel.WEB,
+    submitter: Any = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    enterprise: Any = None,
+    category: str = "",
+    title: str = "",
+    client: str = "",
+    idempotency_key: str = "",
+    external_id: str = "",
+    address: str = "",
+    lat: float | None = None,
+    long: float | None = None,
+    measure_ids: Sequence[Any] = (),
+    attachments: Sequence[Any] = (),
+    auto_dispatch: bool = True,
+) -> tuple[Appeal, bool]:
+    """Store a new appeal; returns (appeal, created). Same (client, idempotency_key) → the same appeal.
+
+    Routing is suggested from the text; above the confidence threshold the appeal is dispatched at
+    once (in the same transaction), otherwise it waits in the dispatcher's queue.
+    """
+    text = (text or "").strip()
+    if len(text) < MIN_TEXT:
+        raise ValidationFailed(
+            f"诉求内容太短（至少 {MIN_TEXT} 个字），请说明遇到的问题。", detail={"field": "text"}
+        )
+    if len(text) > MAX_TEXT:
+        raise ValidationFailed(
+            f"诉求内容超过 {MAX_TEXT} 字，请精简或作为附件上传。", detail={"field": "text"}
+        )
+    if category and category not in Category.values:
+        raise ValidationFailed(f"类别“{category}”不存在。", detail={"field": "category"})
+    phone = (contact_phone or "").strip()
+    if submitter is None and not phone:
+        raise ValidationFailed(
+            "请填写联系电话，便于承办部门两个工作日内与您联系。", detail={"field": "contact_phone"}
+        )
+    if phone and not (7 <= len([c for c in phone if c.isdigit()]) <= 15):
+        raise ValidationFailed(f"联系电话“{phone}”格式不正确。", detail={"field": "contact_phone"})
+    validate_attachments(attachments)
+    key = (idempotency_key or "").strip()[:100]
+    if key:
+        existing = Appeal.objects.filter(client=client, idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
+
+    route = suggest_route(text=text, region=region)
+    try:
+        with transaction.atomic():
+            now = clock.now()
+            feedback_due, resolution_due = compute_deadlines(category or route.category, region, now)
+            appeal = Appeal.objects.create(
+                channel=channel,
+                client=client,
+                idempotency_key=key,
+                external_id=external_id,
+                submitter=submitter if getattr(submitter, "is_authenticated", False) else None,
+                contact_name=contact_name.strip()[:64],
+                contact_phone=phone[:20],
+                enterprise=enterprise,
+                region=region,
+                category=category or route.category,
+                title=title.strip()[:100],
+                text=text,
+                address=address[:200],
+                lat=lat,
+                long=long,
+                measure_ids=list(measure_ids),
+                submitted_at=now,
+                feedback_due=feedback_due,
+                resolution_due=resolution_due,
+                routing={
+                    "category": route.category,
+                    "confidence": route.confidence,
+                    "candidates": [
+                        {
+                            "department": c.department,
+                            "id": c.key,
+                            "score": c.score,
+                            "reasons": list(c.reasons),
+                        }
+                        for c in route.candidates[:5]
+                    ],
+                },
+            )
+            appeal.number = appeal_number_for(appeal)
+            appeal.save(update_fields=["number"])
+            _save_attachments(appeal, attachments)
+            _event(
+                appeal,
+                action="submit",
+                actor=submitter,
+                from_status="",
+                actor_label=contact_name or Channel(channel).label,
+                detail={"channel": channel},
+            )
+            best = route.best
+            if (
+                auto_dispatch
+                and best is not None
+                and best.key is not None
+                and should_auto_dispatch(
+                    route, threshold=auto_dispatch_threshold(), min_score=auto_dispatch_min_score()
+                )
+            ):
+                from tongchou.regions.models import Department
+
+                _dispatch(
+                    appeal,
+                    Department.objects.get(pk=best.key),
+                    actor=None,
+                    reason=f"自动分办（置信度 {route.confidence:.2f}）",
+                )
+    except IntegrityError:
+        if key:
+            existing = Appeal.objects.filter(client=client, idempotency_key=key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return appeal, True
+
+
+# --- transitions ---------------------------------------------------------------------------------
+
+
+def _dispatch(appeal: Appeal, department: Any, *, actor: Any, reason: str = "") -> Appeal:
+    from_status = appeal.status
+    appeal.status = next_status(appeal.status, Action.DISPATCH)
+    appeal.department = department
+    appeal.dispatched_at = clock.now()
+    appeal.save(update_fields=["status", "department", "dispatched_at"])
+    _event(
+        appeal,
+        action=Action.DISPATCH,
+        actor=actor,
+        from_status=from_status,
+        reason=reason,
+        actor_label="系统",
+    )
+    _notify_department(appeal, f"新诉求待办：{appeal.number}", appeal.text[:200])
+    return appeal
+
+
+def _department_in_region(department: Any, appeal: Appeal) -> None:
+    if department is None:
+        raise ValidationFailed("请选择承办部门。", detail={"field": "department"})
+    region_code = department.region_id
+    if not (appeal.region_id.startswith(region_code[:4]) or region_code.startswith(appeal.region_id[:4])):
+        raise ValidationFailed(f"“{department.name}”不属于该诉求所在地区。", detail={"field": "department"})
+
+
+def appeal_dispatch(*, appeal: Appeal, department: Any, actor: Any, reason: str = "") -> Appeal:
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        _check(actor, Action.DISPATCH, appeal)
+        next_status(appeal.status, Action.DISPATCH)
+        _department_in_region(department, appeal)
+        return _dispatch(appeal, department, actor=actor, reason=reason)
+
+
+def appeal_accept(*, appeal: Appeal, actor: Any, note: str = "") -> Appeal:
+    """The handler has contacted the submitter: this is the feedback the 2-day deadline asks for."""
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        _check(actor, Action.ACCEPT, appeal)
+        from_status = appeal.status
+        appeal.status = next_status(appeal.status, Action.ACCEPT)
+        appeal.feedback_at = appeal.feedback_at or clock.now()
+        appeal.save(update_fields=["status", "feedback_at"])
+        _event(appeal, action=Action.ACCEPT, actor=actor, from_status=from_status, reason=note)
+        _notify_submitter(
+            appeal, f"您的诉求 {appeal.number} 已受理", note or f"{appeal.department} 已受理您的诉求。"
+        )
+        return appeal
+
+
+def appeal_answer(*, appeal: Appeal, actor: Any, answer: str) -> Appeal:
+    answer = (answer or "").strip()
+    if len(answer) < 2:
+        raise ValidationFailed("请填写答复内容。", detail={"field": "answer"})
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        _check(actor, Action.ANSWER, appeal)
+        from_status = appeal.status
+        appeal.status = next_status(appeal.status, Action.ANSWER)
+        appeal.answer = answer[:MAX_TEXT]
+        appeal.answered_at = clock.now()
+        appeal.save(update_fields=["status", "answer", "answered_at"])
+        _event(appeal, action=Action.ANSWER, actor=actor, from_status=from_status, reason=answer[:500])
+        _notify_submitter(appeal, f"您的诉求 {appeal.number} 已答复，请评价", answer[:200])
+        return appeal
+
+
+def appeal_rate(
+    *, appeal: Appeal, actor: Any, rating: str, comment: str = "", public_verified: bool = False
+) -> Appeal:
+    try:
+        value = Rating(rating)
+    except ValueError as exc:
+        raise ValidationFailed("评价须为满意、基本满意或不满意。", detail={"field": "rating"}) from exc
+    if value is Rating.DISSATISFIED and not comment.strip():
+        raise ValidationFailed("选择“不满意”时请说明原因。", detail={"field": "comment"})
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        _check(actor, Action.RATE, appeal, public_verified=public_verified)
+        from_status = appeal.status
+        appeal.status = next_status(appeal.status, Action.RATE)
+        appeal.rating = value.value
+        appeal.rating_comment = comment.strip()[:500]
+        appeal.rated_at = clock.now()
+        appeal.save(update_fields=["status", "rating", "rating_comment", "rated_at"])
+        _event(
+            appeal,
+            action=Action.RATE,
+            actor=actor,
+            from_status=from_status,
+            reason=comment,
+            actor_label=appeal.contact_name or "提交人",
+            detail={"rating": value.value},
+        )
+        if value is Rating.DISSATISFIED:
+            _notify_department(appeal, f"诉求 {appeal.number} 被评为不满意", comment[:200])
+        return appeal
+
+
+def appeal_close(*, appeal: Appeal, actor: Any, reason: str = "") -> Appeal:
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        _check(actor, Action.CLOSE, appeal)
+        from_status = appeal.status
+        appeal.status = next_status(appeal.status, Action.CLOSE)
+        appeal.closed_at = clock.now()
+        appeal.save(update_fields=["status", "closed_at"])
+        _event(appeal, action=Action.CLOSE, actor=actor, from_status=from_status, reason=reason)
+        return appeal
+
+
+def appeal_transfer(*, appeal: Appeal, actor: Any, department: Any, reason: str) -> Appeal:
+    """Pass the order to another department, with a reason. Deadlines keep running."""
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        _check(actor, Action.TRANSFER, appeal)
+        target = next_status(appeal.status, Action.TRANSFER, reason=reason)
+        _department_in_region(department, appeal)
+        if department.pk == appeal.department_id:
+            raise ValidationFailed("转办的目标部门不能是当前承办部门。", detail={"field": "department"})
+        from_status, from_department = appeal.status, appeal.department
+        appeal.status = target
+        appeal.department = department
+        appeal.dispatched_at = clock.now()
+        appeal.save(update_fields=["status", "department", "dispatched_at"])
+        _event(
+            appeal,
+            action=Action.TRANSFER,
+            actor=actor,
+            from_status=from_status,
+            reason=reason,
+            from_department=from_department,
+        )
+        _notify_department(appeal, f"转办诉求待办：{appeal.number}", f"转办原因：{reason}")
+        return appeal
+
+
+def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
+    """Send the order back to the dispatcher's queue (not ours, wrong region, …)."""
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        _check(actor, Action.RETURN, appeal)
+        target = next_status(appeal.status, Action.RETURN, reason=reason)
+        from_status, from_department = appeal.status, appeal.department
+        appeal.status = target
+        appeal.department = None
+        appeal.save(update_fields=["status", "department"])
+        _event(
+            appeal,
+            action=Action.RETURN,
+            actor=actor,
+            from_status=from_status,
+            reason=reason,
+            from_department=from_department,
+        )
+        return appeal
+
+
+def appeal_merge(*, appeal: Appeal, into: Appeal, actor: Any, reason: str) -> Appeal:
+    """Mark *appeal* a duplicate of *into*; the survivor is handled, the duplicate follows it."""
+    if appeal.pk == into.pk:
+        raise ValidationFailed("不能把诉求合并到它自己。", detail={"field": "into"})
+    with transaction.atomic():
+        locked = {a.pk: a for a in Appeal.objects.select_for_update().filter(pk__in=[appeal.pk, into.pk])}
+        appeal, into = locked[appeal.pk], locked[into.pk]
+        _check(actor, Action.MERGE, appeal)
+        _check(actor, Action.MERGE, into)
+        if into.status in (Status.MERGED, Status.CLOSED):
+            raise ValidationFailed(
+                f"目标诉求 {into.number} 已{into.status_label}，不能作为合并目标。", detail={"field": "into"}
+            )
+        target = next_status(appeal.status, Action.MERGE, reason=reason)
+        from_status = appeal.status
+        appeal.status = target
+        appeal.merged_into = into
+        appeal.closed_at = clock.now()
+        appeal.save(update_fields=["status", "merged_into", "closed_at"])
+        _event(
+            appeal,
+            action=Action.MERGE,
+            actor=actor,
+            from_status=from_status,
+            reason=reason,
+            detail={"into": into.number},
+        )
+        _notify_submitter(appeal, f"您的诉求 {appeal.number} 已与 {into.number} 合并办理", reason)
+        return appeal
+
+
+def appeal_reopen(*, appeal: Appeal, actor: Any, reason: str, public_verified: bool = False) -> Appeal:
+    """After 不满意: back to the same department with fresh deadlines counted from now."""
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        _check(actor, Action.REOPEN, appeal, public_verified=public_verified)
+        target = next_status(appeal.status, Action.REOPEN, rating=appeal.rating, reason=reason)
+        if appeal.department_id is None:
+            raise ValidationFailed("该诉求没有承办部门，请先分办。")
+        from_status = appeal.status
+        now = clock.now()
+        appeal.status = target
+        appeal.reopen_count += 1
+        appeal.dispatched_at = now
+        appeal.feedback_at = None
+        appeal.answered_at = None
+        appeal.feedback_due, appeal.resolution_due = compute_deadlines(appeal.category, appeal.region, now)
+        appeal.save(
+            update_fields=[
+                "status",
+                "reopen_count",
+                "dispatched_at",
+                "feedback_at",
+                "answered_at",
+                "feedback_due",
+                "resolution_due",
+            ]
+        )
+        _event(
+            appeal,
+            action=Action.REOPEN,
+            actor=actor,
+            from_status=from_status,
+            reason=reason,
+            actor_label="提交人",
+        )
+        _notify_department(appeal, f"诉求 {appeal.number} 重新办理", reason[:200])
+        return appeal
+
+
+def appeal_update_external(
+    *, appeal: Appeal, actor: Any, text_addition: str = "", contact_phone: str = ""
+) -> Appeal:
+    """The 12345 hotline adds to an order it created (a follow-up call); recorded in the history."""
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        if appeal.status in (Status.CLOSED, Status.MERGED):
+            raise ValidationFailed(f"诉求已{appeal.status_label}，不能补充。")
+        fields = []
+        if text_addition.strip():
+            appeal.text = f"{appeal.text}\n【补充 {clock.now():%Y-%m-%d %H:%M}】{text_addition.strip()}"[
+                : MAX_TEXT + 2000
+            ]
+            fields.append("text")
+        if contact_phone.strip():
+            appeal.contact_phone = contact_phone.strip()[:20]
+            fields.append("contact_phone")
+        if fields:
+            appeal.save(update_fields=fields)
+            _event(
+                appeal, action="update", actor=actor, from_status=appeal.status, reason=text_addition[:500]
+            )
+        return appeal
+
+
+ACTIONS = {
+    Action.ACCEPT: appeal_accept,
+    Action.ANSWER: appeal_answer,
+    Action.CLOSE: appeal_close,
+    Action.RETURN: appeal_return,
+}
+
+
+# --- batches -------------------------------------------------------------------------------------
+
+
+def batch_issue(
+    *, region: Any, appeals: Sequence[Appeal], actor: Any, title: str, addressee: str = ""
+) -> Batch:
+    """Issue the selected appeals upward as the region's next numbered batch (第N批)."""
+    if not appeals:
+        raise ValidationFailed("请至少选择一件诉求。", detail={"field": "appeals"})
+    if not title.strip():
+        raise ValidationFailed("请填写批次标题。", detail={"field": "title"})
+    for a in appeals:
+        if not permissions.is_dispatcher(actor, a):
+            raise NotFound("没有找到该诉求，或您无权查看。", detail={"number": a.number})
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                # the unique (region, number) constraint settles a race; the loser retries with N+1
+                last = Batch.objects.filter(region=region).aggregate(m=Max("number"))["m"] or 0
+                batch = Batch.objects.create(
+                    region=region,
+                    number=last + 1,
+                    title=title.strip()[:200],
+                    addressee=addressee.strip()[:100],
+                    created_by=actor,
+                )
+                Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(batch=batch)
+                audit_record(
+                    actor=actor, action="appeal.batch_issue", obj=batch, detail={"count": len(appeals)}
+                )
+                return batch
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,71 @@
+"""Grouping similar open appeals into common problems (pure: imports no Django).
+
+Each text becomes a TF-IDF vector over jieba tokens (IDF from the texts being grouped, so a word
+every order uses — 企业, 疫情 — weighs little and a checkpoint's name weighs a lot). An order
+joins the group whose centroid it resembles most when the cosine reaches the threshold; a group's key terms are the
+tokens with the largest summed weight across its members.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+from tongchou.appeals.routing import TfIdf, tokens
+
+DEFAULT_THRESHOLD = 0.2
+
+
+@dataclass(frozen=True)
+class Group:
+    members: tuple[Hashable, ...]
+    key_terms: tuple[str, ...]
+
+
+def group_similar(
+    items: Sequence[tuple[Hashable, str]], *, threshold: float = DEFAULT_THRESHOLD, min_size: int = 2
+) -> list[Group]:
+    """Groups of at least *min_size* similar texts, largest first. *items* are (key, text)."""
+    docs = [tokens(text) for _, text in items]
+    if not docs:
+        return []
+    index = TfIdf(docs)
+    vectors = index.vectors
+    # greedy centroid clustering: an order joins the group whose centroid it is most similar to
+    # (single-link would chain unrelated orders through common words on a large set)
+    centroids: list[dict[str, float]] = []
+    sums: list[dict[str, float]] = []
+    member_lists: list[list[int]] = []
+    for i, vec in enumerate(vectors):
+        best, best_sim = -1, 0.0
+        for g, centroid in enumerate(centroids):
+            sim = TfIdf.cosine(vec, centroid)
+            if sim > best_sim:
+                best, best_sim = g, sim
+        if best >= 0 and best_sim >= threshold:
+            member_lists[best].append(i)
+            total = sums[best]
+            for t, v in vec.items():
+                total[t] = total.get(t, 0.0) + v
+            norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
+            centroids[best] = {t: v / norm for t, v in total.items()}
+        else:
+            member_lists.append([i])
+            sums.append(dict(vec))
+            centroids.append(dict(vec))
+    clusters = dict(enumerate(member_lists))
+    groups = []
+    for members in clusters.values():
+        if len(members) < min_size:
+            continue
+        weight: Counter[str] = Counter()
+        for i in members:
+            weight.update(vectors[i])
+        # a term shared by several members says what the problem is; rank those first
+        shared = Counter(t for i in members for t in vectors[i])
+        terms = sorted(weight, key=lambda t: (-(shared[t] > 1), -weight[t], t))[:5]
+        groups.append(Group(tuple(items[i][0] for i in members), tuple(terms)))
+    groups.sort(key=lambda g: (-len(g.members), g.key_terms))
+    return groups

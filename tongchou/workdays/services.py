@@ -1,0 +1,31 @@
+"""The database side of the working-day calendar: overrides entered by administrators."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from django.db import DatabaseError
+
+from tongchou.workdays.calendar import WorkdayCalendar
+
+log = logging.getLogger(__name__)
+
+
+def overrides_from_db() -> dict[date, bool]:
+    """All overrides; an empty dict if the table is empty or not there yet (fresh database)."""
+    from tongchou.workdays.models import WorkdayOverride
+
+    try:
+        return dict(WorkdayOverride.objects.values_list("day", "is_workday"))
+    except DatabaseError:  # no table yet (not migrated) or no database at all
+        log.warning("工作日设置表不可用，仅使用节假日数据")
+        return {}
+
+
+def calendar() -> WorkdayCalendar:
+    return WorkdayCalendar(overrides_from_db())
+
+
+def deadline(start: datetime, working_days: int) -> datetime:
+    return calendar().deadline(start, working_days)
