@@ -48,7 +48,7 @@ def read_enterprises(path: str | Path) -> pl.DataFrame:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else _decode(raw)
         try:
-            df = pl.read_csv(text.encode("utf-8"), infer_schema=False, missing_utf8_is_empty_string=False)
+            df = pl.read_csv(text.encode("utf-8"), infer_schema=False)
         except pl.exceptions.PolarsError as err:
             raise FactsError(f"CSV 文件无法读取：{err}") from None
     elif suffix in (".xlsx", ".xlsm"):
