@@ -23,7 +23,18 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture
-def zhoucun(db):
+def reference_data(db):
+    """Regions, departments and industries. A data migration loads them, but transactional tests
+    (live server, browser) flush the tables afterwards, so reload when they are gone."""
+    from tongchou.regions.models import Region
+    from tongchou.regions.reference import load_reference_data
+
+    if not Region.objects.filter(code="370306").exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def zhoucun(reference_data):
     from tongchou.regions.models import Region
 
     return Region.objects.get(code="370306")
