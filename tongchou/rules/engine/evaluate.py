@@ -270,6 +270,10 @@ def evaluate(
     plans = plan_rules(rules, as_of)
     if not plans:
         return pl.DataFrame(schema=RESULT_SCHEMA)
+    if facts is not None and any("size_class" in p.facts for p in plans):
+        from .snapshot import derive_size_class
+
+        facts = derive_size_class(facts)
     if engine == "duckdb":
         raw = _run_duckdb(plans, facts, connection, source, keep)
     elif engine == "postgres":

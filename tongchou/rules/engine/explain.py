@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+import polars as pl
+
 from tongchou.rules import facts as schema
 
-from .evaluate import RulePlan, _template
+from .evaluate import RulePlan, _fmt_money, _template
 from .reference import derive, evaluate_node
 from .spec import RuleSpec, rules_in_force
 
@@ -94,7 +96,10 @@ def _missing_names(name: str, facts: dict) -> list[str]:
 
 
 def _fmt(x: float) -> str:
-    return f"{round(x, 6):.6f}".rstrip("0").rstrip(".")
+    """Same text as evaluate._fmt_number (polars rounding), so both paths agree."""
+    from .evaluate import _fmt_number
+
+    return pl.select(_fmt_number(pl.lit(float(x), dtype=pl.Float64))).item()
 
 
 def explain(
@@ -174,13 +179,18 @@ def explain(
                     fact=cmp.fact,
                     value=f[cmp.fact],
                     threshold=threshold,
-                    gap=round(abs(f[cmp.fact] - threshold), 6),
+                    gap=pl.select(pl.lit(abs(f[cmp.fact] - threshold), dtype=pl.Float64).round(6)).item(),
                 )
         shown = value if status == "eligible" else None
         codes = "".join("1" if r is True else "0" if r is False else "-" for r in results)
         text = _template(plan, status, codes, ",".join(missing) if missing else None, nm_cond)
+        money = None
         if shown is not None:
-            text = text.replace("{AMOUNT}", f"{round(shown, 2):.2f}")
+            money, text_amount = pl.select(
+                pl.lit(shown, dtype=pl.Float64).round(2).alias("v"),
+                _fmt_money(pl.lit(shown, dtype=pl.Float64)).alias("t"),
+            ).row(0)
+            text = text.replace("{AMOUNT}", text_amount)
         if near and "gap" in near:
             text = (
                 text.replace("{VALUE}", _fmt(near["value"]))
@@ -198,8 +208,8 @@ def explain(
                 benefit_description=spec.benefit.description,
                 formula=spec.benefit.formula,
                 cap=spec.benefit.cap,
-                benefit_value=round(shown, 2) if shown is not None else None,
-                amount_yuan=round(shown, 2) if shown is not None and spec.benefit.kind == "cash" else None,
+                benefit_value=money,
+                amount_yuan=money if spec.benefit.kind == "cash" else None,
                 formula_facts=formula_facts,
                 conditions=cond_traces,
                 failed_conditions=failed,
