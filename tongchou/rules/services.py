@@ -1,0 +1,858 @@
+"""Writes of the rules app: rule versions, fact imports, match runs, the delivery cycle.
+
+Every service validates, runs inside ``transaction.atomic``, writes an audit entry and schedules
+side effects (notifications) after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+
+from tongchou.core import clock
+from tongchou.core.audit import audit_record
+from tongchou.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from tongchou.core.masking import mask_account
+from tongchou.rules import facts as schema
+from tongchou.rules.engine import RuleError, RuleSpec, evaluate, load_rules
+from tongchou.rules.models import (
+    Decision,
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    FactImport,
+    MatchRun,
+    Objection,
+    ObjectionStatus,
+    Rule,
+    RuleVersion,
+    RunStatus,
+    VersionStatus,
+)
+
+log = logging.getLogger("tongchou.rules")
+
+STATUS_LABELS = dict(DeliveryStatus.choices)
+
+
+# ---------------------------------------------------------------------------------------------
+# rule versions
+# ---------------------------------------------------------------------------------------------
+def _content(data: dict) -> dict:
+    """The part of a rule's data that decides (id, measure and content, not version/status)."""
+    return {k: v for k, v in data.items() if k not in ("version", "status")}
+
+
+def content_hash(data: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(_content(data), sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def _version_fields(spec: RuleSpec) -> dict:
+    return {
+        "name": spec.name,
+        "region_code": spec.region,
+        "valid_from": spec.valid_from,
+        "valid_to": spec.valid_to,
+        "conditions": [c.to_dict() for c in spec.conditions],
+        "benefit_kind": spec.benefit.kind,
+        "benefit_formula": spec.benefit.formula or "",
+        "benefit_cap": Decimal(str(spec.benefit.cap)) if spec.benefit.cap is not None else None,
+        "benefit_description": spec.benefit.description,
+        "delivery": spec.delivery,
+        "materials": list(spec.materials),
+        "summary": spec.summary,
+        "examples": [e.to_dict() for e in spec.examples],
+    }
+
+
+def _spec_from_data(data: dict) -> RuleSpec:
+    try:
+        return RuleSpec.from_dict(data)
+    except RuleError as err:
+        raise ValidationFailed(
+            "规则有误：" + err.message, code="rule_invalid", detail=[e.to_dict() for e in err.errors]
+        ) from None
+
+
+def _publish(version: RuleVersion, actor: Any) -> None:
+    now = clock.now()
+    for other in RuleVersion.objects.filter(rule=version.rule, status=VersionStatus.PUBLISHED).exclude(
+        pk=version.pk
+    ):
+        other.status = VersionStatus.RETIRED
+        other.retired_at = now
+        other.save(update_fields=["status", "retired_at"])
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = now
+    version.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    version.save(update_fields=["status", "published_at", "published_by"])
+
+
+@transaction.atomic
+def rules_load(*, path: str | Path, actor: Any = None, publish: bool = True) -> dict[str, int]:
+    """Load YAML rules (the engine's pack format) as versions. Idempotent: a rule whose content
+    is already held is left alone; a changed one becomes a new version (published when the file
+    says ``status: published`` and ``publish`` is on)."""
+    try:
+        specs = load_rules(path)
+    except RuleError as err:
+        raise ValidationFailed(
+            err.message, code="rule_invalid", detail=[e.to_dict() for e in err.errors]
+        ) from None
+    counts = {"created": 0, "new_version": 0, "unchanged": 0}
+    for spec in sorted(specs, key=lambda s: (s.id, s.version)):
+        data = spec.to_dict()
+        digest = content_hash(data)
+        rule, created = Rule.objects.get_or_create(id=spec.id, defaults={"measure_id": spec.measure_id})
+        if rule.measure_id != spec.measure_id:
+            rule.measure_id = spec.measure_id
+            rule.save(update_fields=["measure_id"])
+        same = rule.versions.filter(content_hash=digest).order_by("-number").first()
+        if same is not None:
+            if publish and spec.status == "published" and same.status == VersionStatus.DRAFT:
+                _publish(same, actor)
+            counts["unchanged"] += 1
+            continue
+        number = (rule.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = RuleVersion.objects.create(
+            rule=rule,
+            number=number,
+            content_hash=digest,
+            source=Path(spec.source).name if spec.source else "",
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **_version_fields(spec),
+        )
+        if publish and spec.status == "published":
+            _publish(version, actor)
+        elif spec.status == "retired":
+            version.status = VersionStatus.RETIRED
+            version.retired_at = clock.now()
+            version.save(update_fields=["status", "retired_at"])
+        counts["created" if created else "new_version"] += 1
+    audit_record(
+        actor=actor, action="rules.load", object_type="rules.rule", detail={"path": str(path), **counts}
+    )
+    return counts
+
+
+@transaction.atomic
+def rule_draft_save(*, data: dict, actor: Any, base: RuleVersion | None = None) -> RuleVersion:
+    """Save an edit as a draft. Editing a draft changes it in place; editing a published or
+    retired version makes a new draft version (published versions never change)."""
+    data = {**data, "status": "draft"}
+    spec = _spec_from_data(data)
+    rule, _ = Rule.objects.get_or_create(id=spec.id, defaults={"measure_id": spec.measure_id})
+    if rule.measure_id != spec.measure_id:
+        rule.measure_id = spec.measure_id
+        rule.save(update_fields=["measure_id"])
+    fields = _version_fields(spec)
+    digest = content_hash(spec.to_dict())
+    latest = rule.versions.order_by("-number").first()
+    if latest is not None and latest.status == VersionStatus.DRAFT:
+        for k, v in fields.items():
+            setattr(latest, k, v)
+        latest.content_hash = digest
+        latest.save()
+        version = latest
+        action = "rules.draft_update"
+    else:
+        number = (latest.number if latest else 0) + 1
+        version = RuleVersion.objects.create(
+            rule=rule, number=number, content_hash=digest, source="网页编辑", created_by=actor, **fields
+        )
+        action = "rules.draft_create"
+    audit_record(actor=actor, action=action, obj=version, detail={"rule": rule.id, "number": version.number})
+    return version
+
+
+@transaction.atomic
+def rule_version_publish(*, version: RuleVersion, actor: Any) -> RuleVersion:
+    version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise IllegalTransition(
+            f"只有草稿可以发布，第{version.number}版当前为“{version.get_status_display()}”。"
+        )
+    version.to_spec()  # refuses an invalid rule
+    _publish(version, actor)
+    audit_record(actor=actor, action="rules.publish", obj=version, detail={"rule": version.rule_id})
+    return version
+
+
+@transaction.atomic
+def rule_version_retire(*, version: RuleVersion, actor: Any, reason: str = "") -> RuleVersion:
+    version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.PUBLISHED:
+        raise IllegalTransition(
+            f"只有已发布的版本可以停用，第{version.number}版当前为“{version.get_status_display()}”。"
+        )
+    version.status = VersionStatus.RETIRED
+    version.retired_at = clock.now()
+    version.save(update_fields=["status", "retired_at"])
+    audit_record(
+        actor=actor, action="rules.retire", obj=version, detail={"rule": version.rule_id, "reason": reason}
+    )
+    return version
+
+
+def version_data(version: RuleVersion) -> dict:
+    """A version's editable data (the engine's dict form)."""
+    return version.to_dict()
+
+
+# ---------------------------------------------------------------------------------------------
+# department fact imports
+# ---------------------------------------------------------------------------------------------
+NOT_IMPORTABLE = {"region_code", "industry_code", "industry_section"}
+
+
+def _read_table(path: Path) -> pl.DataFrame:
+    from tongchou.rules.engine import FactsError
+    from tongchou.rules.engine.snapshot import _decode, _read_xlsx
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else _decode(raw)
+        try:
+            return pl.read_csv(text.encode("utf-8"), infer_schema=False, missing_utf8_is_empty_string=False)
+        except pl.exceptions.PolarsError as err:
+            raise FactsError(f"CSV 文件无法读取：{err}") from None
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    raise FactsError(f"不支持的文件类型“{suffix}”，请使用 .csv 或 .xlsx")
+
+
+@transaction.atomic
+def facts_import(
+    *, path: str | Path, source: str, as_of: dt.date, actor: Any = None, file_name: str = ""
+) -> FactImport:
+    """Load a department's data file (columns: ``uscc`` + fact names; empty cell = no value) as
+    facts dated ``as_of``. All or nothing: any bad row, column or value refuses the whole file
+    with a Chinese message naming it."""
+    from tongchou.enterprises.models import Enterprise, EnterpriseFact
+    from tongchou.rules.engine import FactsError
+    from tongchou.rules.engine.compiler import _suggest
+    from tongchou.rules.engine.snapshot import prepare_facts
+    from tongchou.rules.facts_store import store_value
+
+    path = Path(path)
+    file_name = file_name or path.name
+    if not source.strip():
+        raise ValidationFailed("请填写数据来源部门（--source）。", code="facts_source_missing")
+    try:
+        raw = _read_table(path)
+        headers = [c.strip() for c in raw.columns]
+        raw = raw.rename(dict(zip(raw.columns, headers, strict=True)))
+        errors = []
+        for col_no, h in enumerate(headers, start=1):
+            if h not in schema.FACTS:
+                errors.append(
+                    {"row": 1, "column": h, "message": f"第1行第{col_no}列：未知的事实名“{h}”{_suggest(h)}"}
+                )
+            elif h in NOT_IMPORTABLE:
+                errors.append(
+                    {
+                        "row": 1,
+                        "column": h,
+                        "message": f"第1行第{col_no}列：“{h}”是登记信息，请通过企业库修改，不能作为部门数据导入",
+                    }
+                )
+        if "uscc" not in headers:
+            errors.append({"row": 1, "column": "uscc", "message": "第1行：缺少“uscc”（统一社会信用代码）列"})
+        if errors:
+            raise ValidationFailed(errors[0]["message"], code="facts_invalid", detail=errors)
+        frame = prepare_facts(raw, first_data_row=2, derive=False)
+    except FactsError as err:
+        raise ValidationFailed(err.message, code="facts_invalid", detail=[{"message": err.message}]) from None
+    fact_cols = [c for c in frame.columns if c not in ("uscc", "name")]
+    usccs = [str(u).strip() if u is not None else "" for u in frame.get_column("uscc").to_list()]
+    known = dict(Enterprise.objects.filter(uscc__in=set(usccs)).values_list("uscc", "id"))
+    errors = []
+    seen: dict[str, int] = {}
+    for i, u in enumerate(usccs):
+        row = i + 2
+        if not u:
+            errors.append({"row": row, "column": "uscc", "message": f"第{row}行：统一社会信用代码为空"})
+        elif u not in known:
+            errors.append(
+                {"row": row, "column": "uscc", "message": f"第{row}行：统一社会信用代码“{u}”不在企业库中"}
+            )
+        elif u in seen:
+            errors.append(
+                {
+                    "row": row,
+                    "column": "uscc",
+                    "message": f"第{row}行：统一社会信用代码“{u}”与第{seen[u]}行重复",
+                }
+            )
+        else:
+            seen[u] = row
+        if len(errors) >= 50:
+            break
+    if errors:
+        raise ValidationFailed(
+            f"共 {len(errors)} 处错误，首个：{errors[0]['message']}", code="facts_invalid", detail=errors
+        )
+    ent_ids = [known[u] for u in usccs]
+    EnterpriseFact.objects.filter(enterprise_id__in=ent_ids, name__in=fact_cols, as_of=as_of).delete()
+    now = clock.now()
+    objs = []
+    for name in fact_cols:
+        for ent_id, value in zip(ent_ids, frame.get_column(name).to_list(), strict=True):
+            if value is None:
+                continue
+            num, text = store_value(name, value)
+            objs.append(
+                EnterpriseFact(
+                    enterprise_id=ent_id,
+                    name=name,
+                    value_number=num,
+                    value_text=text,
+                    source=source,
+                    as_of=as_of,
+                    imported_at=now,
+                )  # fmt: skip
+            )
+    EnterpriseFact.objects.bulk_create(objs, batch_size=2000)
+    record = FactImport.objects.create(
+        source=source, as_of=as_of, file_name=file_name, rows=len(usccs), facts=len(objs), columns=fact_cols,
+        imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="rules.facts_import", obj=record, detail={"rows": len(usccs), "facts": len(objs)}
+    )
+    return record
+
+
+# ---------------------------------------------------------------------------------------------
+# matching runs
+# ---------------------------------------------------------------------------------------------
+def published_versions(as_of: dt.date | None = None) -> list[RuleVersion]:
+    """Published versions (in force on ``as_of`` when given)."""
+    versions = list(RuleVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("rule"))
+    if as_of is None:
+        return versions
+    return [v for v in versions if v.to_spec().in_force(as_of)]
+
+
+def _pg_connection():
+    connection.ensure_connection()
+    return connection.connection
+
+
+def evaluate_versions(
+    versions: list[RuleVersion],
+    as_of: dt.date,
+    *,
+    engine: str = "duckdb",
+    keep: str = "relevant",
+    snapshot=None,
+) -> tuple[pl.DataFrame, Any]:
+    """Evaluate versions over every enterprise; returns (result frame, snapshot or None)."""
+    from tongchou.rules.facts_store import postgres_source_sql, snapshot_frame
+
+    specs = [v.to_spec() for v in versions]
+    if engine == "postgres":
+        if connection.vendor != "postgresql":
+            raise ValidationFailed("库内比对需要 PostgreSQL 数据库。", code="engine_unavailable")
+        result = evaluate(
+            specs, None, as_of, engine="postgres", connection=_pg_connection(), source=postgres_source_sql(as_of),
+            keep=keep,
+        )  # fmt: skip
+        return result, snapshot
+    snap = snapshot or snapshot_frame(as_of)
+    result = evaluate(specs, snap.frame, as_of, engine="duckdb", keep=keep)
+    return result, snap
+
+
+def _num(v) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def _trace_for(spec_info: dict, condition_values: list, facts_row: dict, meta: dict) -> tuple[list, dict]:
+    """Per-condition trace (label, expression, result, the facts it read with their values) and the
+    fact snapshot (value, as-of date, source) of every fact the rule read."""
+    used: dict[str, dict] = {}
+
+    def fv(name: str) -> dict:
+        value = facts_row.get(name)
+        if name == "layoff_rate" and value is None:
+            prev, now = facts_row.get("insured_employees_prev_year_end"), facts_row.get("insured_employees")
+            if prev and now is not None and prev > 0:
+                value = round(max(0.0, prev - now) / prev, 6)
+        on, source = meta.get(name, ("", ""))
+        if name == "layoff_rate":
+            source = source or "推算"
+        entry = {"value": _num(value), "as_of": on, "source": source}
+        used[name] = entry
+        f = schema.FACTS[name]
+        return {"name": name, "label": f.label, "unit": f.unit, "value": _num(value)}
+
+    trace = []
+    for j, (cond, facts) in enumerate(spec_info["conditions"]):
+        trace.append(
+            {
+                "label": cond.label,
+                "expression": cond.expression,
+                "result": condition_values[j] if j < len(condition_values) else None,
+                "facts": [fv(n) for n in facts],
+            }
+        )
+    for n in spec_info["formula_facts"]:
+        fv(n)
+    return trace, used
+
+
+def _spec_info(version: RuleVersion) -> dict:
+    spec = version.to_spec()
+    conds = spec.compiled_conditions()
+    formula = spec.compiled_formula()
+    return {
+        "spec": spec,
+        "conditions": list(zip(spec.conditions, [c.facts for c in conds], strict=True)),
+        "formula_facts": list(formula.facts) if formula else [],
+    }
+
+
+def _d(x) -> Decimal | None:
+    return None if x is None else Decimal(str(round(float(x), 2)))
+
+
+def match_run(
+    *, as_of: dt.date, actor: Any = None, trigger: str = "manual", engine: str = "duckdb", push: bool = True
+) -> MatchRun:
+    """Evaluate every published rule in force on ``as_of`` over every enterprise, store the
+    decisions (eligible, unknown and near misses), compare with the previous run, open deliveries
+    for new automatic benefits and notify each enterprise of what is new."""
+    from tongchou.enterprises.models import Enterprise
+
+    previous = MatchRun.objects.filter(status=RunStatus.DONE).order_by("-finished_at", "-id").first()
+    run = MatchRun.objects.create(
+        as_of=as_of, engine=engine, trigger=trigger, previous=previous,
+        triggered_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    try:
+        versions = published_versions(as_of)
+        result, snap = evaluate_versions(versions, as_of, engine=engine, keep="relevant")
+        if snap is None:
+            from tongchou.rules.facts_store import snapshot_frame
+
+            snap = snapshot_frame(as_of)
+        with transaction.atomic():
+            _store_run(run, versions, result, snap, previous, push=push)
+        audit_record(
+            actor=actor, action="rules.match_run", obj=run,
+            detail={"as_of": as_of.isoformat(), "engine": engine, "eligible": run.eligible, "new": run.new_eligible},
+        )  # fmt: skip
+    except Exception as err:
+        run.status = RunStatus.FAILED
+        run.error = str(err)[:2000]
+        run.finished_at = clock.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
+    run.enterprises = Enterprise.objects.count()
+    run.save(update_fields=["enterprises"])
+    return run
+
+
+def _store_run(run: MatchRun, versions, result: pl.DataFrame, snap, previous, *, push: bool) -> None:
+    by_key = {(v.rule_id, v.number): v for v in versions}
+    infos = {v.pk: _spec_info(v) for v in versions}
+    ids = snap.enterprise_ids
+    needed = set(result.get_column("uscc").to_list()) if result.height else set()
+    rows = {r["uscc"]: r for r in snap.frame.filter(pl.col("uscc").is_in(list(needed))).iter_rows(named=True)}
+    prev: dict[tuple[int, str], tuple[str, Decimal | None]] = {}
+    if previous is not None:
+        for e, r, s, a in previous.decisions.values_list("enterprise_id", "rule_id", "status", "amount"):
+            prev[(e, r)] = (s, a)
+    decisions = []
+    total = Decimal(0)
+    counts = defaultdict(int)
+    for row in result.iter_rows(named=True):
+        ent_id = ids.get(row["uscc"])
+        version = by_key.get((row["rule_id"], row["rule_version"]))
+        if ent_id is None or version is None:
+            continue
+        info = infos[version.pk]
+        trace, used = _trace_for(
+            info, row["condition_values"] or [], rows.get(row["uscc"], {}), snap.meta.get(ent_id, {})
+        )
+        status = row["status"]
+        amount = _d(row["amount_yuan"])
+        before = prev.get((ent_id, row["rule_id"]))
+        if before is None or before[0] != status:
+            change = "new"
+        elif before[1] != amount:
+            change = "changed"
+        else:
+            change = "same"
+        near = None
+        if row["near_miss"]:
+            j = next((k for k, c in enumerate(row["condition_values"] or []) if c is False), None)
+            near = {
+                "condition": j,
+                "label": info["spec"].conditions[j].label if j is not None else "",
+                "fact": row["near_miss_fact"],
+                "fact_label": schema.label(row["near_miss_fact"]) if row["near_miss_fact"] else "",
+                "unit": schema.FACTS[row["near_miss_fact"]].unit if row["near_miss_fact"] else "",
+                "value": row["near_miss_value"],
+                "threshold": row["near_miss_threshold"],
+                "gap": row["near_miss_gap"],
+            }
+        decisions.append(
+            Decision(
+                run=run,
+                enterprise_id=ent_id,
+                rule_version=version,
+                rule_id=row["rule_id"],
+                status=status,
+                amount=amount,
+                benefit_value=_d(row["benefit_value"]),
+                explanation=row["explanation"] or "",
+                trace=trace,
+                facts=used,
+                missing_facts=list(row["missing_facts"] or []),
+                failed_conditions=row["failed_conditions"] or 0,
+                near_miss=near,
+                is_new=(status == "eligible" and change in ("new", "changed")),
+                change=change,
+            )  # fmt: skip
+        )
+        counts[status] += 1
+        if near is not None:
+            counts["near"] += 1
+        if status == "eligible" and amount is not None:
+            total += amount
+    Decision.objects.bulk_create(decisions, batch_size=2000)
+    new = [d for d in decisions if d.is_new]
+    run.eligible = counts["eligible"]
+    run.unknown = counts["unknown"]
+    run.near_misses = counts["near"]
+    run.new_eligible = len(new)
+    run.rules = len(versions)
+    run.total_amount = total
+    run.notified = _open_deliveries_and_notify(run, decisions, push=push)
+    run.status = RunStatus.DONE
+    run.finished_at = clock.now()
+    run.save()
+
+
+def publicity_days_default() -> int:
+    return int(getattr(settings, "TONGCHOU_PUBLICITY_WORKING_DAYS", 5))
+
+
+def _open_deliveries_and_notify(run: MatchRun, decisions: list[Decision], *, push: bool) -> int:
+    from django.urls import reverse
+
+    from tongchou.core.notifications import notify
+    from tongchou.enterprises.models import Enterprise
+
+    eligible = [d for d in decisions if d.status == "eligible"]
+    auto = [d for d in eligible if d.rule_version.delivery == "automatic"]
+    existing: dict[tuple[int, str], Delivery] = {}
+    if auto:
+        for dlv in Delivery.objects.filter(
+            rule_id__in={d.rule_id for d in auto}, enterprise_id__in={d.enterprise_id for d in auto}
+        ):
+            key = (dlv.enterprise_id, dlv.rule_id)
+            if dlv.is_open or dlv.status == DeliveryStatus.PAID or key not in existing:
+                existing[key] = dlv
+    # refresh awaiting cases with the newest decision; open new cases
+    days = publicity_days_default()
+    new_deliveries = []
+    for d in auto:
+        dlv = existing.get((d.enterprise_id, d.rule_id))
+        if dlv is None or dlv.status in (DeliveryStatus.DECLINED, DeliveryStatus.REJECTED) and d.is_new:
+            new_deliveries.append(
+                Delivery(
+                    enterprise_id=d.enterprise_id,
+                    decision=d,
+                    rule_version=d.rule_version,
+                    rule_id=d.rule_id,
+                    amount=d.amount,
+                    publicity_days=days,
+                )  # fmt: skip
+            )
+        elif dlv.status == DeliveryStatus.AWAITING_CONFIRMATION and dlv.decision_id != d.pk:
+            dlv.decision = d
+            dlv.rule_version = d.rule_version
+            dlv.amount = d.amount
+            dlv.save(update_fields=["decision", "rule_version", "amount"])
+    created = Delivery.objects.bulk_create(new_deliveries, batch_size=2000)
+    DeliveryEvent.objects.bulk_create(
+        [
+            DeliveryEvent(
+                delivery=dlv,
+                from_status="",
+                to_status=DeliveryStatus.AWAITING_CONFIRMATION,
+                actor_label="数据比对",
+                reason=f"比对运行 #{run.pk}（截至 {run.as_of}）符合条件",
+                detail={"run": run.pk, "decision": dlv.decision_id},
+            )  # fmt: skip
+            for dlv in created
+        ],
+        batch_size=2000,
+    )
+    if not push:
+        return 0
+    by_ent: dict[int, list[Decision]] = defaultdict(list)
+    for d in decisions:
+        if d.is_new:
+            by_ent[d.enterprise_id].append(d)
+    if not by_ent:
+        return 0
+    link = reverse("rules:my_policies")
+    ents = Enterprise.objects.in_bulk(list(by_ent))
+    for ent_id, items in by_ent.items():
+        total = sum((d.amount or 0) for d in items)
+        lines = [
+            f"· {d.rule_version.name}" + (f"：{d.amount:,.2f} 元" if d.amount is not None else "")
+            for d in items
+        ]
+        title = f"您有 {len(items)} 项新的可享受政策" + (f"，合计约 {total:,.2f} 元" if total else "")
+        body = "根据截至 {} 的数据比对：\n{}\n免申即享的政策请在“我可享受的政策”中确认。".format(
+            run.as_of, "\n".join(lines)
+        )
+        notify(enterprise=ents[ent_id], title=title, body=body, kind="rules.match", link=link)
+    return len(by_ent)
+
+
+# ---------------------------------------------------------------------------------------------
+# the delivery cycle (数据比对 → 意愿确认 → 公示 → 异议 → 拨付)
+# ---------------------------------------------------------------------------------------------
+def _transition(delivery: Delivery, to: str, *, actor: Any, reason: str = "", detail: dict | None = None,
+                actor_label: str = "") -> Delivery:  # fmt: skip
+    if not delivery.can_move_to(to):
+        raise IllegalTransition(
+            f"当前状态“{STATUS_LABELS[delivery.status]}”不能变为“{STATUS_LABELS[to]}”。",
+            detail={"from": delivery.status, "to": to},
+        )
+    before = delivery.status
+    delivery.status = to
+    DeliveryEvent.objects.create(
+        delivery=delivery, from_status=before, to_status=to,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=actor_label or (str(actor) if getattr(actor, "is_authenticated", False) else "公众"),
+        reason=reason, detail=detail or {},
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action=f"rules.delivery.{to}", obj=delivery, detail={"from": before, "reason": reason}
+    )
+    return delivery
+
+
+def _lock(delivery: Delivery) -> Delivery:
+    return Delivery.objects.select_for_update().get(pk=delivery.pk)
+
+
+def _owner_check(delivery: Delivery, user: Any) -> None:
+    if getattr(user, "enterprise_id", None) != delivery.enterprise_id:
+        raise NotFound("找不到该兑现事项。")
+
+
+@transaction.atomic
+def delivery_confirm(*, delivery: Delivery, user: Any) -> Delivery:
+    """The enterprise confirms it wants the benefit (意愿确认)."""
+    delivery = _lock(delivery)
+    _owner_check(delivery, user)
+    _transition(delivery, DeliveryStatus.CONFIRMED, actor=user, reason="企业确认享受")
+    delivery.confirmed_at = clock.now()
+    delivery.save(update_fields=["status", "confirmed_at"])
+    return delivery
+
+
+@transaction.atomic
+def delivery_decline(*, delivery: Delivery, user: Any, reason: str = "") -> Delivery:
+    delivery = _lock(delivery)
+    _owner_check(delivery, user)
+    _transition(delivery, DeliveryStatus.DECLINED, actor=user, reason=reason or "企业放弃享受")
+    delivery.save(update_fields=["status"])
+    return delivery
+
+
+def _calendar():
+    """The working-day calendar (chinese-calendar + overrides); weekdays if it is unavailable."""
+    try:
+        from tongchou.workdays.services import calendar
+
+        return calendar()
+    except Exception:  # pragma: no cover - the workdays app is part of the platform
+        log.warning("工作日日历不可用，公示期按周一至周五计算")
+
+        class Weekdays:
+            def add_working_days(self, day: dt.date, n: int) -> dt.date:
+                while n:
+                    day += dt.timedelta(days=1)
+                    n -= day.weekday() < 5
+                return day
+
+        return Weekdays()
+
+
+@transaction.atomic
+def delivery_start_publicity(*, delivery: Delivery, actor: Any, days: int | None = None,
+                             start: dt.date | None = None) -> Delivery:  # fmt: skip
+    """Put a confirmed case on the publicity list for ``days`` working days (公示)."""
+    delivery = _lock(delivery)
+    days = days or delivery.publicity_days or publicity_days_default()
+    if days < 1 or days > 60:
+        raise ValidationFailed("公示期应为 1 到 60 个工作日。", code="publicity_days")
+    start = start or clock.today()
+    end = _calendar().add_working_days(start, days)
+    _transition(delivery, DeliveryStatus.IN_PUBLICITY, actor=actor, reason=f"公示 {days} 个工作日，至 {end}",
+                detail={"start": start.isoformat(), "end": end.isoformat()})  # fmt: skip
+    delivery.publicity_days, delivery.publicity_start, delivery.publicity_end = days, start, end
+    delivery.save(update_fields=["status", "publicity_days", "publicity_start", "publicity_end"])
+    return delivery
+
+
+@transaction.atomic
+def objection_lodge(
+    *, delivery: Delivery, text: str, name: str = "", contact: str = "", user: Any = None
+) -> Objection:
+    """Anyone (also the anonymous public) may object while a case is on publicity."""
+    delivery = _lock(delivery)
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValidationFailed("请写明异议的具体内容（至少 5 个字）。", code="objection_text")
+    if delivery.status not in (DeliveryStatus.IN_PUBLICITY, DeliveryStatus.OBJECTED):
+        raise IllegalTransition("该事项不在公示期内，不能提出异议。")
+    if delivery.publicity_end and clock.today() > delivery.publicity_end:
+        raise IllegalTransition(f"公示期已于 {delivery.publicity_end} 结束，不能再提出异议。")
+    objection = Objection.objects.create(
+        delivery=delivery, lodged_by=user if getattr(user, "is_authenticated", False) else None,
+        name=name.strip()[:64], contact=contact.strip()[:40], text=text,
+    )  # fmt: skip
+    _transition(
+        delivery,
+        DeliveryStatus.OBJECTED,
+        actor=user,
+        reason="公示期间收到异议",
+        detail={"objection": objection.pk},
+    )
+    delivery.save(update_fields=["status"])
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, objection: Objection, actor: Any, upheld: bool, resolution: str) -> Objection:
+    """A department resolves an objection: upheld → the case is refused; dismissed → publicity
+    resumes (once no objection is open)."""
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.status != ObjectionStatus.OPEN:
+        raise IllegalTransition("该异议已处理。")
+    if not (resolution or "").strip():
+        raise ValidationFailed("请填写处理意见。", code="resolution_missing")
+    delivery = _lock(objection.delivery)
+    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+    objection.resolved_by, objection.resolved_at, objection.resolution = (
+        actor,
+        clock.now(),
+        resolution.strip(),
+    )
+    objection.save()
+    if upheld:
+        _transition(delivery, DeliveryStatus.REJECTED, actor=actor, reason=f"异议成立：{resolution}")
+        delivery.objections.filter(status=ObjectionStatus.OPEN).update(
+            status=ObjectionStatus.UPHELD,
+            resolved_by=actor,
+            resolved_at=clock.now(),
+            resolution="随同另一异议成立",
+        )
+    elif not delivery.objections.filter(status=ObjectionStatus.OPEN).exists():
+        _transition(delivery, DeliveryStatus.IN_PUBLICITY, actor=actor, reason=f"异议不成立：{resolution}")
+    delivery.save(update_fields=["status"])
+    return objection
+
+
+@transaction.atomic
+def delivery_close_publicity(
+    *, delivery: Delivery, actor: Any = None, today: dt.date | None = None
+) -> Delivery:
+    delivery = _lock(delivery)
+    today = today or clock.today()
+    if (
+        delivery.status == DeliveryStatus.IN_PUBLICITY
+        and delivery.publicity_end
+        and today <= delivery.publicity_end
+    ):
+        raise IllegalTransition(f"公示期至 {delivery.publicity_end}，期满后才能结束公示。")
+    _transition(delivery, DeliveryStatus.PUBLICITY_PASSED, actor=actor, reason="公示期满无异议",
+                actor_label="" if actor else "系统")  # fmt: skip
+    delivery.save(update_fields=["status"])
+    return delivery
+
+
+def publicity_close_due(*, today: dt.date | None = None) -> int:
+    """Close every publicity whose period has passed with no open objection (scheduled)."""
+    today = today or clock.today()
+    n = 0
+    for dlv in Delivery.objects.filter(status=DeliveryStatus.IN_PUBLICITY, publicity_end__lt=today):
+        delivery_close_publicity(delivery=dlv, today=today)
+        n += 1
+    return n
+
+
+@transaction.atomic
+def delivery_approve_payout(*, delivery: Delivery, actor: Any, amount: Decimal | float | str | None = None,
+                            paid_on: dt.date | None = None, account: str = "") -> Delivery:  # fmt: skip
+    """Approve and record the payout (拨付): amount, date, masked account, approver."""
+    delivery = _lock(delivery)
+    if delivery.status != DeliveryStatus.PUBLICITY_PASSED:
+        raise IllegalTransition(f"当前状态“{STATUS_LABELS[delivery.status]}”不能拨付，须公示期满且无异议。")
+    try:
+        value = Decimal(str(amount)) if amount not in (None, "") else delivery.amount
+    except Exception:
+        raise ValidationFailed(f"拨付金额“{amount}”不是数字。", code="payout_amount") from None
+    if value is None or value <= 0:
+        raise ValidationFailed("拨付金额必须大于 0。", code="payout_amount")
+    if delivery.amount is not None and value > delivery.amount:
+        raise ValidationFailed(f"拨付金额不能超过核定金额 {delivery.amount:,.2f} 元。", code="payout_amount")
+    digits = "".join(ch for ch in (account or "") if ch.isdigit())
+    if len(digits) < 8:
+        raise ValidationFailed("请填写收款银行账号（至少 8 位数字）。", code="payout_account")
+    delivery.payout_amount = value
+    delivery.paid_on = paid_on or clock.today()
+    delivery.account_masked = mask_account(digits)
+    delivery.approved_by, delivery.approved_at = actor, clock.now()
+    _transition(delivery, DeliveryStatus.PAID, actor=actor, reason=f"拨付 {value:,.2f} 元",
+                detail={"amount": str(value), "paid_on": delivery.paid_on.isoformat(), "account": delivery.account_masked})  # fmt: skip
+    delivery.save()
+    from tongchou.core.notifications import notify
+
+    notify(
+        enterprise=delivery.enterprise, kind="rules.paid", title=f"政策资金已拨付：{value:,.2f} 元",
+        body=f"“{delivery.rule_version.name}”资金已于 {delivery.paid_on} 拨付至账户 {delivery.account_masked}。",
+    )  # fmt: skip
+    return delivery
+
+
+def delivery_for_enterprise_user(user: Any, delivery_id: int) -> Delivery:
+    dlv = Delivery.objects.filter(
+        pk=delivery_id, enterprise_id=getattr(user, "enterprise_id", None) or -1
+    ).first()
+    if dlv is None:
+        raise NotFound("找不到该兑现事项。")
+    return dlv
+
+
+def ensure_staff(user: Any) -> None:
+    from tongchou.accounts.roles import role_of
+
+    if role_of(user) not in ("department", "admin"):
+        raise PermissionDenied("只有部门工作人员和管理员可以办理。")
