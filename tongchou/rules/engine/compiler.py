@@ -91,7 +91,23 @@ class Comparison:
             return [self.threshold]
         if self.rhs is None:
             return []
-        return [_number(n) for n in self.rhs.find_all(exp.Literal) if not n.is_string]
+        out = []
+        for n in self.rhs.find_all(exp.Literal):
+            if n.is_string or _inside_predicate(n, self.rhs):
+                continue
+            out.append(_number(n))
+        return sorted(set(out))
+
+
+def _inside_predicate(node: exp.Expression, stop: exp.Expression) -> bool:
+    parent = node.parent
+    while parent is not None and node is not stop:
+        if isinstance(parent, (*_COMPARISONS, exp.In, exp.Between, exp.Is)):
+            return True
+        if parent is stop:
+            return False
+        node, parent = parent, parent.parent
+    return False
 
 
 class _Problems:
