@@ -58,6 +58,7 @@ def _department_map(region_id: str | None) -> dict[str, Any]:
 def _index_rows(rows: list[tuple[int, str]]) -> None:
     """Keep the SQLite FTS5 table in step (PostgreSQL indexes the `tokens` column itself)."""
     if connection.vendor == "sqlite" and rows:
+        _unindex([pk for pk, _ in rows])  # stale rows survive a test flush; never collide with them
         with connection.cursor() as cur:
             cur.executemany("INSERT INTO policies_measure_fts(rowid, tokens) VALUES (%s, %s)", rows)
 

@@ -1,0 +1,51 @@
+"""`tongchou ingest PATH ...`: parse and store policy documents (files or folders)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tongchou.core.errors import TongchouError
+from tongchou.policies import services
+
+
+class Command(BaseCommand):
+    help = "导入政策文件（文件或文件夹；已入库的标识跳过） / Ingest policy documents into the library"
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="文件或文件夹（.txt/.docx/.html/.pdf）")
+        parser.add_argument("--slug", default=None, help="文档标识（只导入一个文件时可用）")
+
+    def handle(self, *args, **options):
+        files: list[Path] = []
+        for raw in options["paths"]:
+            p = Path(raw)
+            if p.is_dir():
+                files.extend(sorted(x for x in p.iterdir() if x.suffix.lower() in services.ACCEPTED_SUFFIXES))
+            elif p.is_file():
+                files.append(p)
+            else:
+                raise CommandError(f"找不到文件或文件夹：{raw}")
+        if options["slug"] and len(files) != 1:
+            raise CommandError("--slug 只能在导入单个文件时使用。")
+        manifest = services.seed_manifest()
+        from tongchou.policies.models import PolicyDocument
+
+        failed = 0
+        for f in files:
+            slug = options["slug"] or manifest.get(f.name)
+            if slug and PolicyDocument.objects.filter(slug=slug).exists():
+                self.stdout.write(f"跳过 {f.name}：标识 {slug} 已入库")
+                continue
+            try:
+                doc = services.document_ingest(file_bytes=f.read_bytes(), filename=f.name, slug=slug)
+            except TongchouError as exc:
+                failed += 1
+                self.stderr.write(f"失败 {f.name}：{exc.message}")
+                continue
+            self.stdout.write(
+                f"已入库 {f.name} → {doc.slug}（{doc.get_kind_display()}，{doc.measures.count()} 条措施）"
+            )
+        if failed:
+            raise CommandError(f"{failed} 个文件未能导入。")
