@@ -15,6 +15,7 @@ urlpatterns = [
     path("policies/", include("tongchou.policies.urls")),
     path("rules/", include("tongchou.rules.urls")),
     path("appeals/", include("tongchou.appeals.urls")),
+    path("open311/v2/", include("tongchou.appeals.open311_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

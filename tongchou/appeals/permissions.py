@@ -26,7 +26,7 @@ def visible_appeals(user: Any, qs: QuerySet) -> QuerySet:
         return qs
     if role == Role.LEADER:
         prefix = user_region_prefix(user)
-        return qs.filter(region_id__startswith=prefix)
+        return qs.filter(region__code__startswith=prefix)
     if role == Role.DEPARTMENT:
         if not user.department_id:
             return qs.none()

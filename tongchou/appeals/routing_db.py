@@ -67,35 +67,35 @@ def _defaults_by_name() -> dict[str, DepartmentProfile]:
     return out
 
 
+def _measure_department_field(Measure: Any) -> str | None:
+    """The Measure M2M to regions.Department (``lead_departments``; ``lead_units`` in older drafts)."""
+    for f in Measure._meta.get_fields():
+        if (
+            f.many_to_many
+            and not f.auto_created
+            and f.related_model._meta.label_lower == "regions.department"
+        ):
+            return f.name
+    return None
+
+
 def _measure_texts() -> dict[int, list[str]]:
     """department id -> texts of the measures it leads, if the policy library is there."""
     try:
         Measure = apps.get_model("policies", "Measure")
     except LookupError:
         return {}
+    m2m = _measure_department_field(Measure)
     field_names = {f.name for f in Measure._meta.get_fields()}
-    if "lead_units" not in field_names:
-        return {}
     text_fields = [f for f in ("title", "text") if f in field_names]
-    if not text_fields:
+    if m2m is None or not text_fields:
         return {}
     out: dict[int, list[str]] = {}
     try:
-        through = Measure.lead_units.through
-        dept_col = [
-            f.name
-            for f in through._meta.fields
-            if f.related_model and f.related_model._meta.model_name == "department"
-        ][0]
-        meas_col = [f.name for f in through._meta.fields if f.related_model is Measure][0]
-        texts = {
-            row["pk"]: " ".join(str(row[f] or "") for f in text_fields)
-            for row in Measure.objects.values("pk", *text_fields)
-        }
-        for dept_id, measure_id in through.objects.values_list(f"{dept_col}_id", f"{meas_col}_id"):
-            if measure_id in texts:
-                out.setdefault(dept_id, []).append(texts[measure_id])
-    except (DatabaseError, IndexError, AttributeError):
+        rows = Measure.objects.filter(**{f"{m2m}__isnull": False}).values_list(f"{m2m}__pk", *text_fields)
+        for dept_id, *texts in rows:
+            out.setdefault(dept_id, []).append(" ".join(str(t or "") for t in texts))
+    except DatabaseError:
         log.warning("读取政策措施失败，分办仅使用关键词规则", exc_info=True)
         return {}
     return out
