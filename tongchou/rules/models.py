@@ -61,7 +61,7 @@ def measure_lookup(measure_id: str):
         Measure = apps.get_model("policies", "Measure")
     except LookupError:
         return None
-    for field in ("id", "measure_id", "key"):
+    for field in ("measure_id", "id"):
         try:
             return Measure.objects.filter(**{field: measure_id}).first()
         except Exception:  # noqa: S112 - the field may not exist under that name
