@@ -118,7 +118,9 @@ def build_query(
         else:
             base_cols.append(f"CAST(NULL AS {types[schema.FACTS[f].type]}) AS {_q(f)}")
     if "layoff_rate" in used:
-        p_, n_ = (f"CAST({_q(x)} AS {dbl})" for x in _LAYOFF_INPUTS)
+        p_, n_ = (
+            f"CAST({_q(x)} AS {dbl})" if x in available else f"CAST(NULL AS {dbl})" for x in _LAYOFF_INPUTS
+        )
         derived = (
             f"CASE WHEN {p_} > 0 AND {n_} IS NOT NULL THEN "
             f"(CASE WHEN {p_} - {n_} > 0 THEN {p_} - {n_} ELSE CAST(0 AS {dbl}) END) / {p_} END"

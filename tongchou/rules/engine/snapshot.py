@@ -219,7 +219,9 @@ def derive_size_class(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def load_into_postgres(connection, df: pl.DataFrame, table: str, *, temporary: bool = True) -> None:
-    """Create ``table`` shaped like the snapshot (schema types) and COPY the rows in."""
+    """Create ``table`` shaped like the snapshot (schema types) and COPY the rows in
+    (``size_class`` derived first where missing, as the DuckDB path does)."""
+    df = derive_size_class(df)
     cols = [c for c in df.columns if c in schema.FACTS]
     ddl = ", ".join(f'"{c}" {PG_TYPES[schema.FACTS[c].type]}' for c in cols)
     with connection.cursor() as cur:
