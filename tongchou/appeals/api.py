@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from tongchou.accounts.access import api_require_roles
@@ -16,6 +16,7 @@ from tongchou.accounts.roles import Role, role_of
 from tongchou.appeals import selectors, services
 from tongchou.appeals.models import Appeal, Channel
 from tongchou.appeals.states import Action
+from tongchou.core import clock
 from tongchou.core.audit import client_ip
 from tongchou.core.errors import NotFound, ValidationFailed
 
@@ -89,6 +90,10 @@ def _user(request: HttpRequest):
     return request.auth if hasattr(request.auth, "pk") else request.user
 
 
+def _local(value: datetime | None) -> datetime | None:
+    return clock.localize(value) if value else None
+
+
 def out(appeal: Appeal) -> dict:
     return {
         "number": appeal.number,
@@ -102,11 +107,11 @@ def out(appeal: Appeal) -> dict:
         "contact_name": appeal.contact_name,
         "contact_phone": selectors.contact_phone_display(None, appeal),
         "external_id": appeal.external_id,
-        "submitted_at": appeal.submitted_at,
-        "feedback_due": appeal.feedback_due,
-        "resolution_due": appeal.resolution_due,
-        "feedback_at": appeal.feedback_at,
-        "answered_at": appeal.answered_at,
+        "submitted_at": _local(appeal.submitted_at),
+        "feedback_due": _local(appeal.feedback_due),
+        "resolution_due": _local(appeal.resolution_due),
+        "feedback_at": _local(appeal.feedback_at),
+        "answered_at": _local(appeal.answered_at),
         "answer": appeal.answer,
         "rating": appeal.rating,
         "rating_comment": appeal.rating_comment,
@@ -114,6 +119,11 @@ def out(appeal: Appeal) -> dict:
         "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
         "routing": appeal.routing,
     }
+
+
+def _enterprise_phone(user) -> str:
+    ent = getattr(user, "enterprise", None)
+    return user.phone or (getattr(ent, "contact_phone", "") if ent else "")
 
 
 def _region(user, code: str | None):
@@ -151,7 +161,7 @@ def create(request: HttpRequest, payload: AppealIn):
         submitter=user if role == Role.ENTERPRISE else None,
         enterprise=user.enterprise if role == Role.ENTERPRISE else None,
         contact_name=payload.contact_name,
-        contact_phone=payload.contact_phone or (user.phone if role == Role.ENTERPRISE else ""),
+        contact_phone=payload.contact_phone or (_enterprise_phone(user) if role == Role.ENTERPRISE else ""),
         category=payload.category,
         title=payload.title,
         client=f"user:{user.pk}",
@@ -163,7 +173,7 @@ def create(request: HttpRequest, payload: AppealIn):
         measure_ids=payload.measure_ids,
     )
     appeal = Appeal.objects.select_related("department", "region", "batch", "merged_into").get(pk=appeal.pk)
-    return (201 if created else 200), out(appeal)
+    return Status(201 if created else 200, out(appeal))
 
 
 @router.get("/", response=list[AppealOut], summary="诉求列表（按权限范围）", url_name="appeals_list")

@@ -94,7 +94,9 @@ def new(request: HttpRequest) -> HttpResponse:
                     submitter=request.user,
                     enterprise=ent,
                     contact_name=form.cleaned_data["contact_name"] or request.user.display_name,
-                    contact_phone=form.cleaned_data["contact_phone"] or request.user.phone,
+                    contact_phone=form.cleaned_data["contact_phone"]
+                    or request.user.phone
+                    or getattr(ent, "contact_phone", ""),
                     category=form.cleaned_data["category"],
                     client=_client_key(request),
                     idempotency_key=form.cleaned_data["idempotency_key"],
@@ -109,7 +111,13 @@ def new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("appeals:detail", number=appeal.number)
     else:
-        form = AppealForm(initial={"idempotency_key": uuid.uuid4().hex, "contact_phone": request.user.phone})
+        form = AppealForm(
+            initial={
+                "idempotency_key": uuid.uuid4().hex,
+                "contact_phone": request.user.phone or getattr(ent, "contact_phone", ""),
+                "contact_name": request.user.display_name,
+            }
+        )
     return render(request, "appeals/new.html", {"form": form, "enterprise": ent})
 
 
