@@ -258,7 +258,7 @@ def deliveries_for_staff(user: Any, *, status: str | None = None, rule_id: str |
     )
     prefix = user_region_prefix(user)
     if prefix is not None:
-        qs = qs.filter(enterprise__region_id__startswith=prefix)
+        qs = qs.filter(enterprise__region__code__startswith=prefix)
     if status:
         qs = qs.filter(status=status)
     if rule_id:

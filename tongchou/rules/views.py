@@ -546,7 +546,7 @@ def _version_by_key(key: str) -> RuleVersion | None:
 def _run_simulation(params: dict) -> dict:
     from tongchou.rules.engine import RuleError, RuleSpec
 
-    out: dict = {"results": [], "error": ""}
+    out: dict = {"results": [], "error": "", "as_of": None, "budget": None}
     va = _version_by_key(params["a"])
     if va is None:
         return out
