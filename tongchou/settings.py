@@ -189,13 +189,15 @@ LOGGING = {
 
 # Background workers started by `tongchou serve` (dotted paths of functions that start a daemon thread
 # and return it). Each is also runnable on its own as a management command.
-TONGCHOU_BACKGROUND_WORKERS: list[str] = ["tongchou.appeals.worker.start_worker_thread", "tongchou.rules.tasks.start_worker"]
+TONGCHOU_BACKGROUND_WORKERS: list[str] = [
+    "tongchou.appeals.worker.start_worker_thread",
+    "tongchou.rules.tasks.start_worker",
+]
 
 # What `tongchou demo` loads, in order: dotted paths of functions taking (stdout) and returning a
 # one-line Chinese summary. Each app owns its step.
 TONGCHOU_DEMO_STEPS: list[str] = [
     "tongchou.core.demo.step_reference",
-    "tongchou.core.demo.step_enterprises",
     "tongchou.core.demo.step_accounts",
     "tongchou.core.demo.step_policies",
     "tongchou.rules.demo.seed",  # keep after the policies step

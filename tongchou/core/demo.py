@@ -6,6 +6,7 @@ neither fails nor duplicates anything.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +18,19 @@ from tongchou.accounts.demo import DEMO_PASSWORD, write_demo_marker
 
 def run_demo_steps(stdout: Any) -> list[str]:
     summaries = []
-    for path in settings.TONGCHOU_DEMO_STEPS:
-        step = import_string(path)
-        summary = step(stdout)
-        if summary:
-            stdout.write(f"  · {summary}\n")
-            summaries.append(summary)
+    # the demo sends thousands of notifications; the console sender would drown the summary
+    sender_log = logging.getLogger("tongchou.notifications")
+    level = sender_log.level
+    sender_log.setLevel(logging.WARNING)
+    try:
+        for path in settings.TONGCHOU_DEMO_STEPS:
+            step = import_string(path)
+            summary = step(stdout)
+            if summary:
+                stdout.write(f"  · {summary}\n")
+                summaries.append(summary)
+    finally:
+        sender_log.setLevel(level)
     return summaries
 
 
@@ -31,6 +39,19 @@ def step_reference(stdout: Any) -> str:
 
     counts = load_reference_data()
     return f"参考数据：行政区划 {counts['regions']} 条，政府部门 {counts['departments']} 条，行业 {counts['industries']} 条"
+
+
+def step_policies(stdout: Any) -> str:
+    """The seed policy documents, when the folder beside the project (or TONGCHOU_SEEDS) exists."""
+    from django.conf import settings
+
+    from tongchou.policies.services import seed_documents_ingest
+
+    docs = seed_documents_ingest(settings.SEEDS_DIR)
+    if not docs:
+        return f"政策文件：未找到 {settings.SEEDS_DIR}，跳过（可设置 TONGCHOU_SEEDS 指向政策文件目录）"
+    measures = sum(d.measures.count() for d in docs)
+    return f"政策文件 {len(docs)} 份，措施 {measures} 条"
 
 
 DEMO_ENTERPRISE = {
