@@ -2,8 +2,8 @@
 
 Each topic has a keyword list (tongchou/policies/data/topic_keywords.json). A measure's score for a
 topic is the number of distinct keywords found in its text, with keywords in its title counted
-twice; a topic is assigned when the score reaches the topic's threshold (default 2), at most three
-topics, best first. `scripts`/`bench` report precision per topic against a labelled set.
+twice; a topic is assigned when the score reaches the topic's threshold (default 2); besides the
+best topic, others only when their score is at least 60% of the best one; at most three topics. `scripts`/`bench` report precision per topic against a labelled set.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+SECONDARY_RATIO = 0.6
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -43,4 +44,8 @@ def assign(title: str, text: str, limit: int = 3) -> list[str]:
     scores = score(title, text)
     chosen = [k for k, s in scores.items() if s >= table[k].get("threshold", 2)]
     chosen.sort(key=lambda k: (-scores[k], list(table).index(k)))
-    return chosen[:limit]
+    if not chosen:
+        return []
+    # Secondary topics must be nearly as strong as the main one.
+    floor = SECONDARY_RATIO * scores[chosen[0]]
+    return [chosen[0]] + [k for k in chosen[1:limit] if scores[k] >= floor]
