@@ -256,6 +256,12 @@ def appeal_submit(
     Routing is suggested from the text; above the confidence threshold the appeal is dispatched at
     once (in the same transaction), otherwise it waits in the dispatcher's queue.
     """
+    # a replay answers with the stored order before anything else is checked
+    key = (idempotency_key or "").strip()[:100]
+    if key:
+        existing = Appeal.objects.filter(client=client, idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
     text = (text or "").strip()
     if len(text) < MIN_TEXT:
         raise ValidationFailed(
@@ -275,11 +281,6 @@ def appeal_submit(
     if phone and not (7 <= len([c for c in phone if c.isdigit()]) <= 15):
         raise ValidationFailed(f"联系电话“{phone}”格式不正确。", detail={"field": "contact_phone"})
     validate_attachments(attachments)
-    key = (idempotency_key or "").strip()[:100]
-    if key:
-        existing = Appeal.objects.filter(client=client, idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
 
     route = suggest_route(text=text, region=region)
     try:
