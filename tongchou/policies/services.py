@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +84,16 @@ def _validate_slug(slug: str) -> None:
         )
 
 
-def document_ingest(
-    *, file_bytes: bytes, filename: str, slug: str | None = None, actor: Any = None
-) -> PolicyDocument:
-    """Parse and store one document with its measures, atomically.
+@dataclass
+class PreparedDocument:
+    """Everything ingest needs that does not touch the database (safe to compute in a worker process)."""
 
-    Malformed files (empty, binary, wrong encoding, no structure) raise DocumentRejected with a
-    Chinese message and store nothing — neither rows nor the original file.
-    """
+    parsed: ParsedDocument
+    tokens: list[str]
+
+
+def document_prepare(*, file_bytes: bytes, filename: str, slug: str | None = None) -> PreparedDocument:
+    """Parse and tokenise a file. Raises DocumentRejected (Chinese message) for malformed files."""
     try:
         parsed = parse_bytes(file_bytes, filename=filename, slug=slug)
     except ParseError as exc:
@@ -98,6 +101,26 @@ def document_ingest(
             f"{filename}：{exc.message}", code=exc.code, detail={"file": filename, "reason": exc.detail}
         ) from exc
     _validate_slug(parsed.slug)
+    return PreparedDocument(parsed, [" ".join(index_tokens(m.text)) for m in parsed.measures])
+
+
+def document_ingest(
+    *,
+    file_bytes: bytes,
+    filename: str,
+    slug: str | None = None,
+    actor: Any = None,
+    prepared: PreparedDocument | None = None,
+) -> PolicyDocument:
+    """Parse and store one document with its measures, atomically.
+
+    Malformed files (empty, binary, wrong encoding, no structure) raise DocumentRejected with a
+    Chinese message and store nothing — neither rows nor the original file. `prepared` lets bulk
+    ingest parse in worker processes (see `tongchou ingest --workers`).
+    """
+    if prepared is None:
+        prepared = document_prepare(file_bytes=file_bytes, filename=filename, slug=slug)
+    parsed = prepared.parsed
     stored_name: str | None = None
     doc = PolicyDocument(slug=parsed.slug)
     try:
@@ -113,7 +136,7 @@ def document_ingest(
             )
             stored_name = doc.original_file.name
             doc.save()
-            _store_measures(doc, parsed)
+            _store_measures(doc, parsed, prepared.tokens)
             audit_record(
                 actor=actor,
                 action="policies.document_ingest",
@@ -154,7 +177,7 @@ def _build_document(
     )
 
 
-def _store_measures(doc: PolicyDocument, parsed: ParsedDocument) -> None:
+def _store_measures(doc: PolicyDocument, parsed: ParsedDocument, tokens: list[str]) -> None:
     names = _department_map(doc.region_id)
     measures = []
     for pos, pm in enumerate(parsed.measures):
@@ -178,7 +201,7 @@ def _store_measures(doc: PolicyDocument, parsed: ParsedDocument) -> None:
                 quantities={k: j[k] for k in ("money", "percentages", "durations", "dates", "counts")},
                 topics=pm.topics,
                 topics_text=" " + " ".join(pm.topics) + " ",
-                tokens=" ".join(index_tokens(pm.title + "。" + pm.text)),
+                tokens=tokens[pos],
             )
         )
     Measure.objects.bulk_create(measures, batch_size=200)

@@ -65,13 +65,14 @@ def _clean(raw_tokens) -> list[str]:
 
 
 def index_tokens(text: str) -> list[str]:
-    """Tokens stored for a measure: jieba's search mode (words plus their shorter parts)."""
-    return _clean(_jieba().cut_for_search(text))
+    """Tokens stored for a measure: jieba's search mode (words plus their shorter parts), without the
+    HMM guesser for unknown words (a third faster; queries are cut the same way)."""
+    return _clean(_jieba().cut_for_search(text, HMM=False))
 
 
 def query_tokens(query: str) -> list[str]:
     """Tokens of a search query (precise mode), de-duplicated, in order."""
     seen: dict[str, None] = {}
-    for w in _clean(_jieba().cut(query)):
+    for w in _clean(_jieba().cut(query, HMM=False)):
         seen.setdefault(w, None)
     return list(seen)

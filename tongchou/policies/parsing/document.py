@@ -109,13 +109,14 @@ def parse_text(
     meta = md_mod.extract(text, norm.header_lines, has_measures=bool(drafts))
     slug = slug or default_slug(meta.doc_number, filename)
     default_year = int(meta.date[:4]) if meta.date else None
+    # One pass over the whole text; each quantity then belongs to the measure that contains it.
+    all_qs = q_mod.extract(text, default_year=default_year)
     measures: list[ParsedMeasure] = []
     covered: list[tuple[int, int]] = []
     for d in drafts:
         body = text[d.start : d.end]
         persons, units = structure.responsibilities(body)
         title = structure.lead_phrase(body)
-        qs = q_mod.extract(body, default_year=default_year, offset=d.start)
         measures.append(
             ParsedMeasure(
                 id=f"{slug}/{d.number}",
@@ -127,17 +128,13 @@ def parse_text(
                 end=d.end,
                 responsible_persons=persons,
                 lead_units=units,
-                quantities=qs,
+                quantities=[q for q in all_qs if d.start <= q.start < d.end],
                 topics=topics.assign(title, body),
             )
         )
         covered.append((d.start, d.end))
     # Document-level figures: everything outside measures (for news reports: the whole text).
-    doc_qs = [
-        q
-        for q in q_mod.extract(text, default_year=default_year)
-        if not any(a <= q.start < b for a, b in covered)
-    ]
+    doc_qs = [q for q in all_qs if not any(a <= q.start < b for a, b in covered)]
     return ParsedDocument(
         slug=slug,
         title=meta.title,

@@ -92,9 +92,10 @@ class Quantity:
         return out
 
 
-_MONEY = re.compile(
-    rf"((?:每人每月|每人|每户|每家|每个|每亩|每平方米|每吨)?(?:最高不超过|最高给予|最高|不超过|不高于|不低于|超过|至少|累计|总投资)?)"
-    rf"(?<![\d.])({NUM})(千|万|亿)?元"
+_MONEY = re.compile(rf"(?<![\d.])({NUM})(千|万|亿)?元")
+# Words before an amount that belong to it (每人1000元, 最高不超过500万元), matched backwards.
+_MONEY_PREFIX = re.compile(
+    r"((?:每人每月|每人|每户|每家|每个|每亩|每平方米|每吨)?(?:最高不超过|最高给予|最高|不超过|不高于|不低于|超过|至少|累计|总投资)?)$"
 )
 _MONEY_BARE = re.compile(rf"(?<=奖励)(?<![\d.])({NUM})(万|亿)(?![\u4e00-\u9fff元])")
 _PERCENT = re.compile(rf"(?<![\d.])({NUM})(%|个百分点)")
@@ -176,14 +177,15 @@ def extract(text: str, *, default_year: int | None = None, offset: int = 0) -> l
         found.append(q)
 
     for m in _MONEY.finditer(text):
-        a = m.start(2) - len(m.group(1)) if m.group(1) else m.start(2)
+        pm = _MONEY_PREFIX.search(text, max(0, m.start() - 10), m.start())
+        a = m.start() - len(pm.group(1)) if pm else m.start()
         add(
             Quantity(
                 "money",
                 text[a : m.end()],
                 a + offset,
                 m.end() + offset,
-                _scaled(m.group(2), m.group(3)),
+                _scaled(m.group(1), m.group(2)),
                 "yuan",
             )
         )

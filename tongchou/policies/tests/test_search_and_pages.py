@@ -19,7 +19,10 @@ def seeded(db):
 
 
 @needs_seeds
-@pytest.mark.parametrize("q", ["稳岗返还", "贷款贴息", "社会保险费 减免", "失业保险", "医疗废物", "房租", "疫情防控 物资 储备", "税"])
+@pytest.mark.parametrize(
+    "q",
+    ["稳岗返还", "贷款贴息", "社会保险费 减免", "失业保险", "医疗废物", "房租", "疫情防控 物资 储备", "税"],
+)
 def test_database_search_equals_the_python_reference(seeded, q):
     """Whatever the database (FTS5 or PostgreSQL GIN), the hits are exactly the measures whose
     stored tokens contain every query token (single characters: contained in the text)."""
@@ -77,7 +80,10 @@ def test_admin_upload_ingests_and_a_bad_file_shows_a_chinese_error(client_as, tm
     settings.MEDIA_ROOT = tmp_path
     admin = client_as("admin")
     text = "关于做好复工复产工作的通知\n各单位要做好疫情防控工作。\n1.加大稳岗返还。返还50%。\n2.减免房租。减免3个月。\n3.贷款贴息。给予贴息。\n"
-    r = admin.post("/policies/upload/", {"file": SimpleUploadedFile("n.txt", text.encode("gb18030")), "slug": "upload-doc"})
+    r = admin.post(
+        "/policies/upload/",
+        {"file": SimpleUploadedFile("n.txt", text.encode("gb18030")), "slug": "upload-doc"},
+    )
     assert r.status_code == 302 and r["Location"] == "/policies/upload-doc/"
     assert PolicyDocument.objects.get(slug="upload-doc").measures.count() == 3
     r = admin.post("/policies/upload/", {"file": SimpleUploadedFile("bad.txt", b"\x00\x01" * 100)})
@@ -91,7 +97,8 @@ def test_ingest_command_reads_folders_and_reports_failures(db, tmp_path, setting
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "good.txt").write_text(
-        "关于做好工作的通知\n各单位要做好工作，确保落实。\n1.第一条。内容。\n2.第二条。内容。\n3.第三条。内容。\n", encoding="utf-8"
+        "关于做好工作的通知\n各单位要做好工作，确保落实。\n1.第一条。内容。\n2.第二条。内容。\n3.第三条。内容。\n",
+        encoding="utf-8",
     )
     (folder / "empty.txt").write_bytes(b"")
     with pytest.raises(CommandError, match="1 个文件未能导入"):

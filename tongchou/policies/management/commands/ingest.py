@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,12 +11,24 @@ from tongchou.core.errors import TongchouError
 from tongchou.policies import services
 
 
+def _prepare(job: tuple[str, str | None]):
+    path, slug = job
+    p = Path(path)
+    try:
+        return services.document_prepare(file_bytes=p.read_bytes(), filename=p.name, slug=slug), None
+    except TongchouError as exc:
+        return None, exc.message
+
+
 class Command(BaseCommand):
     help = "导入政策文件（文件或文件夹；已入库的标识跳过） / Ingest policy documents into the library"
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="文件或文件夹（.txt/.docx/.html/.pdf）")
         parser.add_argument("--slug", default=None, help="文档标识（只导入一个文件时可用）")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="并行解析的进程数（数据库写入仍逐个事务进行）"
+        )
 
     def handle(self, *args, **options):
         files: list[Path] = []
@@ -32,20 +45,35 @@ class Command(BaseCommand):
         manifest = services.seed_manifest()
         from tongchou.policies.models import PolicyDocument
 
-        failed = 0
+        jobs = []
         for f in files:
             slug = options["slug"] or manifest.get(f.name)
             if slug and PolicyDocument.objects.filter(slug=slug).exists():
                 self.stdout.write(f"跳过 {f.name}：标识 {slug} 已入库")
                 continue
-            try:
-                doc = services.document_ingest(file_bytes=f.read_bytes(), filename=f.name, slug=slug)
-            except TongchouError as exc:
+            jobs.append((str(f), slug))
+        workers = max(1, options["workers"])
+        if workers > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(_prepare, jobs, chunksize=4))
+        else:
+            results = [_prepare(job) for job in jobs]
+        failed = 0
+        for (path, _slug), (prepared, error) in zip(jobs, results, strict=True):
+            name = Path(path).name
+            if error is None:
+                try:
+                    doc = services.document_ingest(
+                        file_bytes=Path(path).read_bytes(), filename=name, prepared=prepared
+                    )
+                except TongchouError as exc:
+                    error = exc.message
+            if error is not None:
                 failed += 1
-                self.stderr.write(f"失败 {f.name}：{exc.message}")
+                self.stderr.write(f"失败 {name}：{error}")
                 continue
             self.stdout.write(
-                f"已入库 {f.name} → {doc.slug}（{doc.get_kind_display()}，{doc.measures.count()} 条措施）"
+                f"已入库 {name} → {doc.slug}（{doc.get_kind_display()}，{doc.measures.count()} 条措施）"
             )
         if failed:
             raise CommandError(f"{failed} 个文件未能导入。")
