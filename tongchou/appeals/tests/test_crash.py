@@ -21,8 +21,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -43,7 +41,13 @@ def _env(home: Path) -> dict[str, str]:
 
 def _tongchou(env, *args, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "tongchou", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300, **kw
+        [sys.executable, "-m", "tongchou", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kw,
     )
 
 
@@ -171,7 +175,11 @@ def test_kill_9_mid_burst_loses_no_acknowledged_order(tmp_path):
             status, body = _post(
                 port,
                 token,
-                {"text": f"压力测试诉求 {key}：货车在检查站被劝返，请协调通行", "region": "370306", "idempotency_key": key},
+                {
+                    "text": f"压力测试诉求 {key}：货车在检查站被劝返，请协调通行",
+                    "region": "370306",
+                    "idempotency_key": key,
+                },
             )
             assert (status, body["number"]) == (200, number)
     finally:

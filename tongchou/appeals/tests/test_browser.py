@@ -1,0 +1,113 @@
+"""The whole cycle in a real browser: the enterprise submits, the leader dispatches, the department
+accepts and answers, the enterprise rates; plus the public form and lookup. Screenshots are saved
+in test-artifacts/screenshots/appeals_*.png."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tongchou.appeals.models import Appeal
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Transactional tests flush the tables, data migrations included: put the reference data back."""
+    from tongchou.appeals.routing_db import clear_router_cache
+    from tongchou.appeals.rules_loader import load_routing_rules
+    from tongchou.regions.reference import load_reference_data
+
+    load_reference_data()
+    load_routing_rules()
+    clear_router_cache()
+
+
+def _switch(page, login_page, role):
+    page.context.clear_cookies()
+    return login_page(role)
+
+
+def test_submit_dispatch_accept_answer_rate_in_browser(
+    page, live_server, login_page, users, department, screenshot_dir
+):
+    login_page("enterprise")
+    page.goto(f"{live_server.url}/appeals/new/")
+    page.fill("#id_text", "我公司遇到一些困难，希望有关部门帮助协调解决。")
+    page.screenshot(path=str(screenshot_dir / "appeals_1_new.png"), full_page=True)
+    page.click("#appeal-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    number = re.search(r"ZB\d{8}-\d{6}", page.inner_text("h1")).group(0)
+    assert "待分办" in page.inner_text("h1")
+
+    _switch(page, login_page, "leader")
+    page.goto(f"{live_server.url}/appeals/{number}/")
+    page.select_option(".action-dispatch select[name=department]", str(department.pk))
+    page.fill(".action-dispatch input[name=reason]", "按职责分办")
+    page.screenshot(path=str(screenshot_dir / "appeals_2_dispatch.png"), full_page=True)
+    page.click(".action-dispatch button")
+    page.wait_for_load_state("networkidle")
+    assert department.name in page.inner_text("#department")
+
+    _switch(page, login_page, "department")
+    page.goto(f"{live_server.url}/appeals/")
+    assert number in page.inner_text("#appeal-list")
+    page.goto(f"{live_server.url}/appeals/{number}/")
+    page.click("#phone + button")
+    page.wait_for_selector("#phone a")
+    assert page.inner_text("#phone") == "13800001111"
+    page.fill(".action-accept input[name=reason]", "已电话联系企业负责人")
+    page.click(".action-accept button")
+    page.wait_for_load_state("networkidle")
+    page.fill(".action-answer textarea[name=answer]", "已协调相关部门解决，请企业评价。")
+    page.click(".action-answer button")
+    page.wait_for_load_state("networkidle")
+    assert "已答复" in page.inner_text("h1")
+    page.screenshot(path=str(screenshot_dir / "appeals_3_answered.png"), full_page=True)
+
+    _switch(page, login_page, "enterprise")
+    page.goto(f"{live_server.url}/appeals/{number}/")
+    page.check(".action-rate input[value=satisfied]")
+    page.fill(".action-rate input[name=comment]", "办理及时")
+    page.click(".action-rate button")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#rating") == "满意"
+    history = page.inner_text("#history")
+    for label in ("提交", "分办", "受理并联系", "答复", "评价"):
+        assert label in history
+    page.screenshot(path=str(screenshot_dir / "appeals_4_rated.png"), full_page=True)
+    assert Appeal.objects.get(number=number).status == "rated"
+
+
+def test_public_form_then_lookup_by_number_and_phone(page, live_server, screenshot_dir, db):
+    page.goto(f"{live_server.url}/appeals/public/new/")
+    page.fill("#id_text", "小区附近药店一包口罩卖到100元，明显哄抬价格，请查处。")
+    page.fill("#id_contact_name", "王女士")
+    page.fill("#id_contact_phone", "13912345678")
+    page.click("#appeal-form button[type=submit]")
+    page.wait_for_selector("#appeal-number")
+    number = page.inner_text("#appeal-number")
+    page.screenshot(path=str(screenshot_dir / "appeals_5_public_done.png"), full_page=True)
+    page.goto(f"{live_server.url}/appeals/lookup/")
+    page.fill("#id_number", number)
+    page.fill("#id_phone", "13900000000")
+    page.click("form.filters button")
+    page.wait_for_load_state("networkidle")
+    assert "不匹配" in page.content()
+    page.fill("#id_phone", "13912345678")
+    page.click("form.filters button")
+    page.wait_for_load_state("networkidle")
+    body = page.inner_text("main")
+    assert number in body and "139****5678" in body and "13912345678" not in body
+    page.screenshot(path=str(screenshot_dir / "appeals_6_lookup.png"), full_page=True)
+
+
+def test_figures_page_draws_charts(page, live_server, login_page, users, submit, screenshot_dir):
+    submit()
+    login_page("leader")
+    page.goto(f"{live_server.url}/appeals/figures/")
+    page.wait_for_selector("#chart-departments canvas")
+    assert "诉求总数" in page.inner_text("#kpis")
+    page.screenshot(path=str(screenshot_dir / "appeals_7_figures.png"), full_page=True)
