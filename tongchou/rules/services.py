@@ -227,7 +227,7 @@ def _read_table(path: Path) -> pl.DataFrame:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else _decode(raw)
         try:
-            return pl.read_csv(text.encode("utf-8"), infer_schema=False, missing_utf8_is_empty_string=False)
+            return pl.read_csv(text.encode("utf-8"), infer_schema=False)
         except pl.exceptions.PolarsError as err:
             raise FactsError(f"CSV 文件无法读取：{err}") from None
     if suffix in (".xlsx", ".xlsm"):

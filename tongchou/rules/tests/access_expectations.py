@@ -54,11 +54,21 @@ def fixture(users) -> dict:
         explanation="符合", trace=[], facts={},
     )  # fmt: skip
     made = []
-    for status in (DeliveryStatus.AWAITING_CONFIRMATION, DeliveryStatus.AWAITING_CONFIRMATION, DeliveryStatus.IN_PUBLICITY):
+    for status in (
+        DeliveryStatus.AWAITING_CONFIRMATION,
+        DeliveryStatus.AWAITING_CONFIRMATION,
+        DeliveryStatus.IN_PUBLICITY,
+    ):
         made.append(
             Delivery.objects.create(
-                enterprise=ent, decision=decision, rule_version=version, rule_id=RULE_ID, status=status, amount=100,
-                publicity_start=clock.today(), publicity_end=clock.today() + dt.timedelta(days=30),
+                enterprise=ent,
+                decision=decision,
+                rule_version=version,
+                rule_id=RULE_ID,
+                status=status,
+                amount=100,
+                publicity_start=clock.today(),
+                publicity_end=clock.today() + dt.timedelta(days=30),
             )  # fmt: skip
         )
     return {"run": run.pk, "confirm": made[0].pk, "decline": made[1].pk, "publicity": made[2].pk}
@@ -142,5 +152,7 @@ METHOD = {
 DATA = {
     "api:rules_delivery_decline": lambda users: {"reason": "已享受同类政策"},
     "api:rules_run_start": lambda users: {"as_of": "2020-04-15"},
-    "api:rules_simulate": lambda users: fixture(users) and {"rule_id": RULE_ID, "as_of": "2020-04-15", "budget_wan": 50},
+    "api:rules_simulate": lambda users: (
+        fixture(users) and {"rule_id": RULE_ID, "as_of": "2020-04-15", "budget_wan": 50}
+    ),
 }
