@@ -55,7 +55,20 @@ def group_similar(
             member_lists.append([i])
             sums.append(dict(vec))
             centroids.append(dict(vec))
-    clusters = dict(enumerate(member_lists))
+    # one refinement pass (as in k-means): every order moves to the centroid it now resembles most,
+    # which removes most of the dependence on input order
+    final: dict[int, list[int]] = {}
+    for i, vec in enumerate(vectors):
+        best, best_sim = -1, 0.0
+        for g, centroid in enumerate(centroids):
+            if len(member_lists[g]) < 2:
+                continue
+            sim = TfIdf.cosine(vec, centroid)
+            if sim > best_sim:
+                best, best_sim = g, sim
+        key = best if best >= 0 and best_sim >= threshold else -1 - i
+        final.setdefault(key, []).append(i)
+    clusters = final
     groups = []
     for members in clusters.values():
         if len(members) < min_size:
