@@ -144,7 +144,7 @@ def _event(
 
 def _lock(appeal: Appeal) -> Appeal:
     """Re-read the row under a lock so two handlers cannot move the same order at once."""
-    return Appeal.objects.select_for_update().select_related("region", "department").get(pk=appeal.pk)
+    return Appeal.objects.select_for_update(of=("self",)).select_related("region", "department").get(pk=appeal.pk)
 
 
 def _check(actor: Any, action: str, appeal: Appeal, *, public_verified: bool = False) -> None:
