@@ -49,7 +49,11 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
 
 
 def enterprise_list(user: Any, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
-    qs = enterprises_visible_to(user).select_related("region", "industry")
+    return apply_filters(enterprises_visible_to(user), filters)
+
+
+def apply_filters(qs: QuerySet[Enterprise], filters: EnterpriseFilters) -> QuerySet[Enterprise]:
+    qs = qs.select_related("region", "industry")
     if filters.region:
         region = Region.objects.filter(code=filters.region).first()
         prefix = region.prefix if region else filters.region

@@ -21,6 +21,7 @@ False
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
@@ -69,6 +70,8 @@ ENTITY_TYPES: dict[str, dict[str, str]] = {
 
 # Enterprise.kind for the market-supervision entity types; everything else is "other".
 KIND_BY_ENTITY_TYPE = {"91": "enterprise", "92": "sole_proprietor", "93": "cooperative"}
+
+_CLEAN = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}\Z")
 
 KnownRegion = Callable[[str], bool] | Collection[str] | None
 
@@ -131,10 +134,10 @@ def _is_known(region: str, known_region: KnownRegion) -> bool:
 def check(code: str, known_region: KnownRegion = None) -> UsccResult:
     """Validate one code. ``known_region`` (a set or a callable) decides which region parts are "ours"."""
     raw = code if isinstance(code, str) else str(code)
-    norm = normalise(raw)
+    norm = raw if _CLEAN.match(raw) else normalise(raw)
     result = UsccResult(code=norm, valid=False)
     errors, warnings = result.errors, result.warnings
-    if norm != raw.strip():
+    if norm is not raw and norm != raw.strip():
         warnings.append(f"已规范化输入“{raw.strip()}”为“{norm}”（去除空格、全角转半角、转大写）")
     if not norm:
         errors.append("统一社会信用代码为空")
@@ -205,11 +208,13 @@ def _encode_serial(serial: int, width: int) -> str:
 def make_uscc(
     region_code: str, serial: int, *, authority: str = "9", entity: str = "1", prefix: str = "MA"
 ) -> str:
-    """A valid code for ``region_code`` (6 digits): deterministic in ``serial``, GB 11714 check included.
+    """A valid code for ``region_code`` (6 digits; a 9/12-digit town code uses its county): deterministic in ``serial``, GB 11714 check included.
 
     The organisation body is ``prefix`` followed by ``serial`` in the 31-character alphabet (new market
     entities since 2015 get "MA…" bodies).
     """
+    if region_code.isdigit() and len(region_code) in (9, 12):
+        region_code = region_code[:6]  # a town is registered by its county's authority
     if len(region_code) != 6 or not region_code.isdigit():
         raise ValueError(f"行政区划码应为6位数字：{region_code!r}")
     body = prefix + _encode_serial(serial, 8 - len(prefix))
