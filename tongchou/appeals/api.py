@@ -172,7 +172,10 @@ def create(request: HttpRequest, payload: AppealIn):
         long=payload.long,
         measure_ids=payload.measure_ids,
     )
-    appeal = Appeal.objects.select_related("department", "region", "batch", "merged_into").get(pk=appeal.pk)
+    if not created:
+        appeal = Appeal.objects.select_related("department", "region", "batch", "merged_into").get(
+            pk=appeal.pk
+        )
     return Status(201 if created else 200, out(appeal))
 
 

@@ -5,3 +5,21 @@ class AppealsConfig(AppConfig):
     name = "tongchou.appeals"
     label = "appeals"
     verbose_name = "诉求办理"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from tongchou.appeals.models import DeadlinePolicy, RoutingKeyword
+        from tongchou.appeals.routing_db import clear_router_cache
+        from tongchou.appeals.services import clear_deadline_cache
+
+        def _router_changed(*args, **kwargs) -> None:
+            clear_router_cache()
+
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                clear_deadline_cache, sender=DeadlinePolicy, dispatch_uid=f"appeals_deadline_{name}"
+            )
+            signal.connect(
+                _router_changed, sender=RoutingKeyword, dispatch_uid=f"appeals_router_{name}", weak=False
+            )

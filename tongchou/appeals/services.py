@@ -8,6 +8,7 @@ returns, i.e. after its transaction committed: an acknowledged order is never lo
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,24 +77,55 @@ def appeal_number_for(appeal: Appeal) -> str:
     return f"{region_letters(appeal.region)}{day}-{appeal.pk:06d}"
 
 
-def deadline_days(category: str, region: Any) -> tuple[int, int]:
-    """(feedback, resolution) working days: the most specific DeadlinePolicy, else the defaults."""
-    codes = []
-    node = region
-    while node is not None:
-        codes.append(node.code)
-        node = node.parent
-    rows = list(
-        DeadlinePolicy.objects.filter(category__in=[category, ""]).filter(region_id__in=codes)
-    ) + list(DeadlinePolicy.objects.filter(category__in=[category, ""], region__isnull=True))
+_policy_cache: dict[str, tuple[float, list[tuple[str, str | None, int, int]]]] = {}
+_region_chain: dict[str, list[str]] = {}
 
-    def rank(p: DeadlinePolicy) -> tuple[int, int]:
-        depth = codes.index(p.region_id) if p.region_id else len(codes)
-        return (depth, 0 if p.category else 1)
+
+def clear_deadline_cache(*args: Any, **kwargs: Any) -> None:
+    _policy_cache.clear()
+
+
+def _policies() -> list[tuple[str, str | None, int, int]]:
+    """All DeadlinePolicy rows (a handful), cached for a minute; cleared on every save."""
+    now = time.monotonic()
+    hit = _policy_cache.get("all")
+    if hit is None or now - hit[0] > 60:
+        rows = list(
+            DeadlinePolicy.objects.values_list("category", "region_id", "feedback_days", "resolution_days")
+        )
+        hit = (now, rows)
+        _policy_cache["all"] = hit
+    return hit[1]
+
+
+def _chain(region: Any) -> list[str]:
+    """The region's code and its ancestors' (the GB/T 2260 tree does not change while running)."""
+    codes = _region_chain.get(region.code)
+    if codes is None:
+        codes, node = [], region
+        while node is not None:
+            codes.append(node.code)
+            node = node.parent
+        _region_chain[region.code] = codes
+    return codes
+
+
+def deadline_days(category: str, region: Any) -> tuple[int, int]:
+    """(feedback, resolution) working days: the most specific DeadlinePolicy, else the defaults.
+
+    Specificity: the nearest region first (the region itself, then its ancestors, then "any
+    region"), and within one region a row for the category before a row for any category.
+    """
+    codes = _chain(region)
+    rows = [r for r in _policies() if r[0] in (category, "") and (r[1] is None or r[1] in codes)]
+
+    def rank(r: tuple[str, str | None, int, int]) -> tuple[int, int]:
+        depth = codes.index(r[1]) if r[1] else len(codes)
+        return (depth, 0 if r[0] else 1)
 
     if rows:
         best = min(rows, key=rank)
-        return best.feedback_days, best.resolution_days
+        return best[2], best[3]
     default = next((c for c in default_categories() if c.code == category), None)
     return (default.feedback_days, default.resolution_days) if default else (2, 10)
 
@@ -144,7 +176,11 @@ def _event(
 
 def _lock(appeal: Appeal) -> Appeal:
     """Re-read the row under a lock so two handlers cannot move the same order at once."""
-    return Appeal.objects.select_for_update(of=("self",)).select_related("region", "department").get(pk=appeal.pk)
+    return (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("region", "department")
+        .get(pk=appeal.pk)
+    )
 
 
 def _check(actor: Any, action: str, appeal: Appeal, *, public_verified: bool = False) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date, datetime
 
 from django.db import DatabaseError
@@ -10,6 +11,10 @@ from django.db import DatabaseError
 from tongchou.workdays.calendar import WorkdayCalendar
 
 log = logging.getLogger(__name__)
+
+
+CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, dict[date, bool]]] = {}
 
 
 def overrides_from_db() -> dict[date, bool]:
@@ -23,8 +28,18 @@ def overrides_from_db() -> dict[date, bool]:
         return {}
 
 
+def clear_cache(*args, **kwargs) -> None:
+    _cache.clear()
+
+
 def calendar() -> WorkdayCalendar:
-    return WorkdayCalendar(overrides_from_db())
+    """The calendar with the overrides, cached for a minute per process (cleared on every save)."""
+    hit = _cache.get("overrides")
+    now = time.monotonic()
+    if hit is None or now - hit[0] > CACHE_SECONDS:
+        hit = (now, overrides_from_db())
+        _cache["overrides"] = hit
+    return WorkdayCalendar(hit[1])
 
 
 def deadline(start: datetime, working_days: int) -> datetime:

@@ -58,3 +58,17 @@ def api(client_as):
             return self.post(f"/{number}/actions/{action}", body)
 
     return Api
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Process caches (overrides, deadline policies, routers) must not outlive a rolled-back test."""
+    from tongchou.appeals.routing_db import clear_router_cache
+    from tongchou.appeals.services import clear_deadline_cache
+    from tongchou.workdays.services import clear_cache
+
+    for clear in (clear_cache, clear_deadline_cache, clear_router_cache):
+        clear()
+    yield
+    for clear in (clear_cache, clear_deadline_cache, clear_router_cache):
+        clear()
