@@ -189,7 +189,7 @@ def simulate(request: HttpRequest, body: SimulateIn) -> dict[str, Any]:
         if v is None:
             raise ValidationFailed("找不到该规则版本。", code="version_missing")
         spec = v.to_spec()
-    day = _date(body.as_of, spec.effective_from if not spec.in_force(clock.today()) else None)
+    day = _date(body.as_of) if body.as_of else selectors.default_as_of(spec)
     budget = body.budget_wan * 10000 if body.budget_wan else None
     return selectors.simulate(spec, day, budget_yuan=budget)
 

@@ -398,6 +398,22 @@ def cached_snapshot(as_of: dt.date):
     return _SNAPSHOT_CACHE["snap"]
 
 
+def default_as_of(spec) -> dt.date:
+    """The date to measure a rule on when none is given: the latest run's date or today when the
+    rule is in force then, else the last day of its window (before today), else its first day."""
+    from tongchou.core import clock
+
+    today = clock.today()
+    run = latest_run()
+    for day in (run.as_of if run else None, today):
+        if day is not None and spec.in_force(day):
+            return day
+    end, start = spec.effective_to, spec.effective_from
+    if end is not None and end < today:
+        return end
+    return start or today
+
+
 def preview_reach(data: dict, as_of: dt.date | None = None) -> dict:
     """Live preview for the editor: either the errors (with line/column per field) or how many
     enterprises the draft would reach and what it would cost."""
@@ -407,9 +423,7 @@ def preview_reach(data: dict, as_of: dt.date | None = None) -> dict:
         spec = RuleSpec.from_dict({**data, "status": "draft"})
     except RuleError as err:
         return {"ok": False, "errors": [e.to_dict() for e in err.errors]}
-    day = as_of or spec.effective_from or dt.date.today()  # noqa: DTZ011 - a rule date, not "now"
-    if not spec.in_force(day):
-        day = spec.effective_from or day
+    day = as_of or default_as_of(spec)
     try:
         sim = simulate(spec, day)
     except ValidationFailed as err:

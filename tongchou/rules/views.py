@@ -554,9 +554,7 @@ def _run_simulation(params: dict) -> dict:
     budget = budget_wan * 10000 if budget_wan else None
     specs = []
     spec_a = va.to_spec()
-    day = forms.parse_date(params["as_of"]) or (
-        spec_a.effective_from if not spec_a.in_force(clock.today()) else clock.today()
-    )
+    day = forms.parse_date(params["as_of"]) or selectors.default_as_of(spec_a)
     specs.append((f"{va.name}（第{va.number}版·{va.get_status_display()}）", spec_a))
     if params["cap"] or params["formula"]:
         data = va.to_dict()
@@ -616,6 +614,7 @@ def simulate(request: HttpRequest) -> HttpResponse:
                 for v in versions
             ],
             "sim": sim,
+            "as_of_value": params["as_of"] or (sim["as_of"].isoformat() if sim["as_of"] else ""),
             "charts": charts,
             "export_query": request.GET.urlencode(),
         },
