@@ -15,7 +15,11 @@ LOGGED_IN = [r.value for r in Role]
 
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"role": role_of(request.user)})
+    from tongchou.core.home import home_tiles
+
+    return render(
+        request, "core/home.html", {"role": role_of(request.user), "tiles": home_tiles(request.user)}
+    )
 
 
 @public
