@@ -85,6 +85,7 @@ class Measure(models.Model):
     topics = models.JSONField(_("主题"), default=list, blank=True)
     topics_text = models.CharField(_("主题（检索用）"), max_length=300, blank=True)
     tokens = models.TextField(_("分词"), blank=True)
+    rank_key = models.CharField(_("排序键"), max_length=120, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("政策措施")

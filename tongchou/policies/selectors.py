@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from tongchou.core.errors import NotFound
 from tongchou.policies.models import Measure, PolicyDocument
 from tongchou.policies.parsing.topics import topic_labels
-from tongchou.policies.tokens import query_tokens
+from tongchou.policies.tokens import query_tokens, word_tokens
 
 
 def document_get(slug: str) -> PolicyDocument:
@@ -132,21 +132,15 @@ def filtered_measures(
     return qs
 
 
-def measure_search(
-    *, q: str = "", limit: int = 30, offset: int = 0, max_candidates: int = 2000, **filters
-) -> SearchResult:
+def measure_search(*, q: str = "", limit: int = 30, offset: int = 0, **filters) -> SearchResult:
     """Measures matching every query token (and the filters), best first.
 
-    Matching is done by the database index (FTS5 / GIN), ranking in Python from the stored tokens,
-    so both databases return the same hits in the same order.
+    Matching is done by the database index (FTS5 / GIN); ranking is a plain SQL expression (query
+    tokens in the title, then newer documents, then document order), so both databases return the
+    same hits in the same order.
     """
     tokens = query_tokens(q) if q else []
-    multi = [t for t in tokens if len(t) > 1 or not re.match(r"[\u4e00-\u9fff]", t)]
-    single = [t for t in tokens if t not in multi]
-    qs = filtered_measures(**filters)
-    qs = _fts_filter(qs, multi)
-    for ch in single:
-        qs = qs.filter(text__contains=ch)
+    qs = _fts_filter(filtered_measures(**filters), tokens)
     if not tokens:
         total = qs.count()
         page = list(
@@ -155,28 +149,27 @@ def measure_search(
             )[offset : offset + limit]
         )
         return SearchResult(tokens, total, [SearchHit(m, 0.0, _snippet(m.text, [])) for m in page])
-    rows = list(qs.values_list("pk", "tokens", "title")[:max_candidates])
-    total = len(rows)
-    scored = sorted(
-        ((_score(tokens, toks, title), pk) for pk, toks, title in rows), key=lambda x: (-x[0], x[1])
+    # Rank in SQL with an expression both databases evaluate identically: query tokens found in the
+    # measure's title first, then newer documents, then document order.
+    title_hits = sum(
+        (
+            Case(When(title__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
+            for t in tokens
+        ),
+        Value(0, output_field=IntegerField()),
     )
-    top = scored[offset : offset + limit]
-    by_pk = Measure.objects.select_related("document", "document__region").in_bulk([pk for _, pk in top])
-    hits = [SearchHit(by_pk[pk], score, _snippet(by_pk[pk].text, tokens)) for score, pk in top]
+    ranked = qs.annotate(title_hits=title_hits).order_by("-title_hits", "rank_key")
+    # Sort only the keys (not the long text columns), then load the page's rows.
+    ordered = list(ranked.values_list("pk", "title_hits"))
+    total = len(ordered)
+    window = ordered[offset : offset + limit]
+    by_pk = (
+        Measure.objects.select_related("document", "document__region")
+        .defer("tokens")
+        .in_bulk([pk for pk, _ in window])
+    )
+    hits = [SearchHit(by_pk[pk], float(th), _snippet(by_pk[pk].text, tokens)) for pk, th in window]
     return SearchResult(tokens, total, hits)
-
-
-def _score(query: list[str], tokens: str, title: str) -> float:
-    toks = tokens.split()
-    n = len(toks) or 1
-    counts = Counter(toks)
-    score = 0.0
-    for t in query:
-        tf = counts.get(t, 0)
-        score += tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * n / 120))
-        if t in title:
-            score += 1.5
-    return round(score, 6)
 
 
 def highlight(text: str, tokens: list[str]) -> SafeString:
@@ -252,8 +245,12 @@ class _SimilarityIndex:
             return []
         own_doc = self.doc_of[pk]
         scores: dict[int, float] = defaultdict(float)
-        for t, w in sorted(vec.items(), key=lambda x: -x[1])[:40]:
-            for other, v in self.postings.get(t, ()):
+        cap = max(50, len(self.vectors) // 20)  # words in more than 5% of measures say little
+        for t, w in sorted(vec.items(), key=lambda x: -x[1])[:30]:
+            posting = self.postings.get(t, ())
+            if len(posting) > cap:
+                continue
+            for other, v in posting:
                 if self.doc_of[other] != own_doc:
                     scores[other] += w * v
         return sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:limit]
@@ -305,7 +302,7 @@ def measures_for_routing(region_code: str | None = None) -> list[RoutingMeasure]
             RoutingMeasure(
                 measure_id=m.measure_id,
                 title=m.title,
-                tokens=tuple(m.tokens.split()),
+                tokens=tuple(word_tokens(m.tokens)),
                 lead_units=tuple(m.lead_units),
                 lead_department_ids=tuple(d.pk for d in m.lead_departments.all()),
                 region_code=m.document.region_id,

@@ -17,7 +17,7 @@ from tongchou.core.audit import audit_record
 from tongchou.core.errors import Conflict, ValidationFailed
 from tongchou.policies.models import Measure, PolicyDocument
 from tongchou.policies.parsing import ParsedDocument, ParseError, parse_bytes
-from tongchou.policies.tokens import index_tokens
+from tongchou.policies.tokens import search_tokens
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def document_prepare(*, file_bytes: bytes, filename: str, slug: str | None = Non
             f"{filename}：{exc.message}", code=exc.code, detail={"file": filename, "reason": exc.detail}
         ) from exc
     _validate_slug(parsed.slug)
-    return PreparedDocument(parsed, [" ".join(index_tokens(m.text)) for m in parsed.measures])
+    return PreparedDocument(parsed, [search_tokens(m.text) for m in parsed.measures])
 
 
 def document_ingest(
@@ -177,6 +177,13 @@ def _build_document(
     )
 
 
+def rank_key(doc: PolicyDocument, position: int) -> str:
+    """Default order of measures as one sortable string: newer documents first, then slug, then
+    position (no join needed when sorting thousands of search hits)."""
+    day = int(doc.issued_on.strftime("%Y%m%d")) if doc.issued_on else 0
+    return f"{99999999 - day:08d}|{doc.slug}|{position:05d}"
+
+
 def _store_measures(doc: PolicyDocument, parsed: ParsedDocument, tokens: list[str]) -> None:
     names = _department_map(doc.region_id)
     measures = []
@@ -202,6 +209,7 @@ def _store_measures(doc: PolicyDocument, parsed: ParsedDocument, tokens: list[st
                 topics=pm.topics,
                 topics_text=" " + " ".join(pm.topics) + " ",
                 tokens=tokens[pos],
+                rank_key=rank_key(doc, pos),
             )
         )
     Measure.objects.bulk_create(measures, batch_size=200)

@@ -70,6 +70,22 @@ def index_tokens(text: str) -> list[str]:
     return _clean(_jieba().cut_for_search(text, HMM=False))
 
 
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def search_tokens(text: str) -> str:
+    """The stored search column: jieba words, then each distinct Chinese character once (so that a
+    one-character query such as 税 is an index lookup too, not a scan)."""
+    words = index_tokens(text)
+    chars = sorted(set(_CJK_CHAR.findall(text)) - set(words))
+    return " ".join(words + chars)
+
+
+def word_tokens(stored: str) -> list[str]:
+    """Only the words of a stored search column (drops the single characters)."""
+    return [t for t in stored.split() if len(t) > 1 or not _CJK_CHAR.match(t)]
+
+
 def query_tokens(query: str) -> list[str]:
     """Tokens of a search query (precise mode), de-duplicated, in order."""
     seen: dict[str, None] = {}

@@ -53,27 +53,29 @@ class Command(BaseCommand):
                 continue
             jobs.append((str(f), slug))
         workers = max(1, options["workers"])
-        if workers > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(_prepare, jobs, chunksize=4))
-        else:
-            results = [_prepare(job) for job in jobs]
         failed = 0
-        for (path, _slug), (prepared, error) in zip(jobs, results, strict=True):
-            name = Path(path).name
-            if error is None:
-                try:
-                    doc = services.document_ingest(
-                        file_bytes=Path(path).read_bytes(), filename=name, prepared=prepared
-                    )
-                except TongchouError as exc:
-                    error = exc.message
-            if error is not None:
-                failed += 1
-                self.stderr.write(f"失败 {name}：{error}")
-                continue
-            self.stdout.write(
-                f"已入库 {name} → {doc.slug}（{doc.get_kind_display()}，{doc.measures.count()} 条措施）"
-            )
+        pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(jobs) > 1 else None
+        try:
+            # Worker processes parse and tokenise; this process stores each document as it arrives.
+            results = pool.map(_prepare, jobs, chunksize=2) if pool else map(_prepare, jobs)
+            for (path, _slug), (prepared, error) in zip(jobs, results, strict=True):
+                name = Path(path).name
+                if error is None:
+                    try:
+                        doc = services.document_ingest(
+                            file_bytes=Path(path).read_bytes(), filename=name, prepared=prepared
+                        )
+                    except TongchouError as exc:
+                        error = exc.message
+                if error is not None:
+                    failed += 1
+                    self.stderr.write(f"失败 {name}：{error}")
+                    continue
+                self.stdout.write(
+                    f"已入库 {name} → {doc.slug}（{doc.get_kind_display()}，{doc.measures.count()} 条措施）"
+                )
+        finally:
+            if pool:
+                pool.shutdown()
         if failed:
             raise CommandError(f"{failed} 个文件未能导入。")
