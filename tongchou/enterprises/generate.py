@@ -326,9 +326,9 @@ def _facts(rng: np.random.Generator, n: int, emp, is_sole, section, industry) ->
         null_where(rent, rents_soe, pl.Float64).alias("state_owned_rent_monthly"),
         null_where(epi_amount, epi, pl.Float64).alias("epidemic_equipment_investment"),
         null_where(equip_amount, equip, pl.Float64).alias("equipment_purchase"),
-        pl.Series("is_hr_agency", hr),
+        null_where(hr, ~is_sole, pl.Boolean).alias("is_hr_agency"),  # unknown for sole proprietors
         null_where(placements, hr, pl.Int64).alias("job_placements"),
-        pl.Series("incubator_level", incubator),
+        null_where(incubator, ~is_sole, pl.String).alias("incubator_level"),
         null_where(rent_waived, incubator != "none", pl.Float64).alias("tenant_rent_waived"),
     ]
 

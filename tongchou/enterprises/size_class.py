@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from tongchou.core.errors import ValidationFailed  # pure module: no Django import
 
@@ -156,6 +157,11 @@ def parse_industry_code(code: str) -> tuple[str, str]:
 
 def row_for_industry(code: str) -> Row:
     """The standard's row for an industry code; raises SizeClassError when the code is too coarse."""
+    return _row_for_industry(code)
+
+
+@lru_cache(maxsize=4096)
+def _row_for_industry(code: str) -> Row:
     section, digits = parse_industry_code(code)
     division = int(digits[:2]) if digits else None
     if section in OUT_OF_SCOPE:
@@ -219,6 +225,8 @@ def row_for_industry(code: str) -> Row:
 def _num(value: object, field: str) -> Decimal | None:
     if value is None or value == "":
         return None
+    if isinstance(value, Decimal) and value.is_finite() and value >= 0:
+        return value
     try:
         d = Decimal(str(value))
     except ArithmeticError as exc:
@@ -264,3 +272,26 @@ def classify(
     below = [f for f in row.indicators if values[f] < row.bounds[f][2]]  # type: ignore[operator]
     why = "，".join(f"{INDICATOR_LABELS[f]}<{row.bounds[f][2]}" for f in below)
     return SizeResult("micro", row.name, f"{row.name}：{have}；未达小型企业下限（{why}），为微型企业")
+
+
+def size_class_or_blank(
+    industry_code: str,
+    employees: Decimal | int | None,
+    revenue_wan: Decimal | int | None,
+    assets_wan: Decimal | int | None,
+) -> str:
+    """The bare class for bulk work (imports): same table as :func:`classify`, no reason text;
+    '' when the code is out of scope or a needed input is missing — never a guess."""
+    try:
+        row = _row_for_industry(industry_code)
+    except SizeClassError:
+        return ""
+    values = {"employees": employees, "revenue_wan": revenue_wan, "assets_wan": assets_wan}
+    needed = [values[f] for f in row.indicators]
+    if any(v is None for v in needed):
+        return ""
+    bounds = [row.bounds[f] for f in row.indicators]
+    for idx, size in enumerate(("large", "medium", "small")):
+        if all(v >= b[idx] for v, b in zip(needed, bounds, strict=True)):
+            return size
+    return "micro"

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
+from operator import mul
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
 VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -102,13 +103,13 @@ class UsccResult:
 
 def check_char(first17: str) -> str:
     """The 18th character for 17 characters of the USCC alphabet."""
-    total = sum(VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(mul, map(VALUE.__getitem__, first17), WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 
 def org_check_char(body8: str) -> str:
     """GB 11714 check character for the 8 body characters of an organisation code (0-9 or X)."""
-    total = sum(_org_value(c) * w for c, w in zip(body8, ORG_WEIGHTS, strict=True))
+    total = sum(map(mul, map(_org_value, body8), ORG_WEIGHTS))
     r = (11 - total % 11) % 11
     return "X" if r == 10 else str(r)
 

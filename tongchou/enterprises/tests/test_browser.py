@@ -1,0 +1,44 @@
+"""A person's path through the registry in a real browser: list, filter, open the detail page."""
+
+import pytest
+
+from tongchou.enterprises.uscc import make_uscc
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_filter_the_list_and_open_an_enterprise(
+    login_page, live_server, make_enterprise, screenshot_dir
+):
+    make_enterprise(region_code="370306001", name="周村丝绸纺织有限公司", industry_id="C17", size_class="small",
+                    employees=86, revenue_wan=4200, contact_phone="13911112222", above_designated_size=True)  # fmt: skip
+    make_enterprise(region_code="370306002", name="周村区鑫华便利店", industry_id="F52", size_class="micro",
+                    kind="sole_proprietor", uscc=make_uscc("370306", 31337, entity="2"))  # fmt: skip
+    make_enterprise(region_code="370306", name="周村宏达物流有限公司", industry_id="G54", size_class="medium")
+    page = login_page("department")
+    page.goto(f"{live_server.url}/enterprises/")
+    rows = page.locator("#enterprise-table tbody tr")
+    assert rows.count() >= 3
+    assert "139****2222" in page.inner_text("#enterprise-table")
+    page.screenshot(path=str(screenshot_dir / "enterprises-list.png"), full_page=True)
+
+    page.select_option("#f-section", "C")
+    page.select_option("#f-size", "small")
+    page.click("#enterprise-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    names = page.locator("#enterprise-table tbody tr td:first-child a").all_inner_texts()
+    assert "周村丝绸纺织有限公司" in names
+    assert "周村区鑫华便利店" not in names and "周村宏达物流有限公司" not in names
+    assert "section=C" in page.get_attribute("#export-link", "href")
+    page.screenshot(path=str(screenshot_dir / "enterprises-list-filtered.png"), full_page=True)
+
+    page.click("text=周村丝绸纺织有限公司")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "周村丝绸纺织有限公司"
+    body = page.inner_text("main")
+    assert "139****2222" in body and "13911112222" not in body
+    assert "丝绸路街道" in body and "规模以上" in body
+    page.click("#reveal-link")
+    page.wait_for_load_state("networkidle")
+    assert "13911112222" in page.inner_text("main")
+    page.screenshot(path=str(screenshot_dir / "enterprises-detail.png"), full_page=True)
