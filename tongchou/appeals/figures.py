@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from tongchou.appeals.models import Category
@@ -33,6 +33,32 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 def in_period(qs: QuerySet, start: date, end: date) -> QuerySet:
     lo, hi = period_bounds(start, end)
     return qs.filter(submitted_at__gte=lo, submitted_at__lt=hi).exclude(status=Status.MERGED)
+
+
+def _duration(later: str) -> Any:
+    return ExpressionWrapper(F(later) - F("submitted_at"), output_field=DurationField())
+
+
+def _hours(value: Any) -> float:
+    """Durations come back as timedelta (PostgreSQL) or microseconds (some SQLite paths)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 3600
+    return float(value) / 3_600_000_000
+
+
+COUNTERS = (
+    "total",
+    "feedback_in_time",
+    "answered",
+    "rated",
+    "satisfied",
+    "overdue",
+    "n_feedback",
+    "n_answer",
+)
+SUMS = ("sum_feedback", "sum_answer")
 
 
 def _aggregates(now: datetime) -> dict[str, Any]:
@@ -53,66 +79,83 @@ def _aggregates(now: datetime) -> dict[str, Any]:
                 | Q(answered_at__isnull=True, resolution_due__lt=now)
             ),
         ),
-        "avg_feedback": Avg(
-            ExpressionWrapper(F("feedback_at") - F("submitted_at"), output_field=DurationField()),
-            filter=Q(feedback_at__isnull=False),
+        "n_feedback": Count("feedback_at"),
+        "n_answer": Count("answered_at"),
+        "sum_feedback": Sum(
+            _duration("feedback_at"), filter=Q(feedback_at__isnull=False), output_field=DurationField()
         ),
-        "avg_answer": Avg(
-            ExpressionWrapper(F("answered_at") - F("submitted_at"), output_field=DurationField()),
-            filter=Q(answered_at__isnull=False),
+        "sum_answer": Sum(
+            _duration("answered_at"), filter=Q(answered_at__isnull=False), output_field=DurationField()
         ),
     }
 
 
-def _hours(value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        return round(value.total_seconds() / 3600, 1)
-    return round(float(value) / 3_600_000_000, 1)  # microseconds on some backends
-
-
 def _rates(row: dict[str, Any]) -> dict[str, Any]:
     total = row["total"] or 0
-    out = dict(row)
+    out = {k: row.get(k) or 0 for k in COUNTERS}
     out["response_rate"] = round(100 * row["feedback_in_time"] / total, 1) if total else None
     out["resolution_rate"] = round(100 * row["answered"] / total, 1) if total else None
     out["satisfaction_rate"] = round(100 * row["satisfied"] / row["rated"], 1) if row["rated"] else None
-    out["avg_feedback_hours"] = _hours(row.pop("avg_feedback", None))
-    out["avg_answer_hours"] = _hours(row.pop("avg_answer", None))
-    out.pop("avg_feedback", None)
-    out.pop("avg_answer", None)
+    out["avg_feedback_hours"] = (
+        round(row["sum_feedback"] / row["n_feedback"], 1) if row["n_feedback"] else None
+    )
+    out["avg_answer_hours"] = round(row["sum_answer"] / row["n_answer"], 1) if row["n_answer"] else None
     return out
 
 
+def _add(acc: dict[str, float], row: dict[str, Any]) -> None:
+    for k in COUNTERS:
+        acc[k] = acc.get(k, 0) + (row.get(k) or 0)
+    for k in SUMS:
+        acc[k] = acc.get(k, 0.0) + _hours(row.get(k))
+
+
 def figures(qs: QuerySet, start: date, end: date, *, now: datetime | None = None) -> dict[str, Any]:
-    """Totals, per department, per region, per category and per day for the period."""
+    """Totals, per department, per region, per category and per day for the period.
+
+    Two scans of the period: one grouped by (department, region, category) carrying every
+    counter, rolled up here into totals and the three breakdowns; one grouped by day.
+    """
+    from tongchou.regions.models import Department, Region
+
     now = now or clock.now()
     base = in_period(qs.order_by(), start, end)
-    agg = _aggregates(now)
-    totals = _rates(base.aggregate(**agg))
-    by_department = [
-        _rates(r) | {"name": r["department__name"] or "（待分办）"}
-        for r in base.values("department__name").annotate(**agg).order_by("-total")
-    ]
-    by_region = [
-        _rates(r) | {"name": r["region__name"]}
-        for r in base.values("region__name").annotate(**agg).order_by("-total")
-    ]
+    cells = list(base.values("department_id", "region_id", "category").annotate(**_aggregates(now)))
+    totals: dict[str, float] = {k: 0 for k in (*COUNTERS, *SUMS)}
+    per_dept: dict[Any, dict[str, float]] = {}
+    per_region: dict[Any, dict[str, float]] = {}
+    per_cat: dict[str, int] = {}
+    for cell in cells:
+        _add(totals, cell)
+        _add(per_dept.setdefault(cell["department_id"], {}), cell)
+        _add(per_region.setdefault(cell["region_id"], {}), cell)
+        per_cat[cell["category"]] = per_cat.get(cell["category"], 0) + cell["total"]
+    dept_names = dict(Department.objects.filter(pk__in=[k for k in per_dept if k]).values_list("pk", "name"))
+    region_names = dict(Region.objects.filter(pk__in=list(per_region)).values_list("pk", "name"))
+    by_department = sorted(
+        (
+            _rates(v) | {"name": dept_names.get(k, "（待分办）") if k else "（待分办）"}
+            for k, v in per_dept.items()
+        ),
+        key=lambda r: -r["total"],
+    )
+    by_region = sorted(
+        (_rates(v) | {"name": region_names.get(k, k)} for k, v in per_region.items()),
+        key=lambda r: -r["total"],
+    )
     labels = dict(Category.choices)
     by_category = [
-        {"name": str(labels.get(r["category"], r["category"])), "total": r["total"]}
-        for r in base.values("category").annotate(total=Count("pk")).order_by("-total")
+        {"name": str(labels.get(k, k)), "total": v} for k, v in sorted(per_cat.items(), key=lambda kv: -kv[1])
     ]
     by_day = [
         {"day": r["day"].isoformat() if r["day"] else "", "total": r["total"], "answered": r["answered"]}
         for r in base.annotate(day=TruncDate("submitted_at", tzinfo=clock.SHANGHAI))
         .values("day")
-        .annotate(total=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .annotate(total=Count("pk"), answered=Count("answered_at"))
         .order_by("day")
     ]
     return {
-        "totals": totals,
+        "totals": _rates(totals),
         "by_department": by_department,
         "by_region": by_region,
         "by_category": by_category,

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,16 @@ STAFF = ("department", "leader", "admin")
 DISPATCHERS = ("leader", "admin")
 
 
+class CappedPaginator(Paginator):
+    """Counts at most CAP rows: an exact total over a million orders costs more than the page."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.CAP + 1].count()
+
+
 def _client_key(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
@@ -62,7 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(category=category)
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(text__icontains=q))
-    page = Paginator(qs.order_by("-submitted_at", "-pk"), 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("-submitted_at", "-pk"), 20).get_page(request.GET.get("page"))
     now = clock.now()
     return render(
         request,

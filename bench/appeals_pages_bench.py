@@ -1,0 +1,135 @@
+"""Ledger and figures pages with 1,000,000 appeals stored (issue 5).
+
+    .venv/bin/python bench/appeals_pages_bench.py [--rows 1000000] [--db URL] [--keep]
+
+Bulk-generates the orders in PostgreSQL with one INSERT … SELECT over generate_series (a year of
+submissions spread over Zibo's districts and Zhoucun's departments, with realistic shares of
+answered / rated / overdue orders), ANALYZEs, then times each page in-process through Django's test
+client as a city leader (370300) and as an administrator: median and max of 5 requests after one
+warm-up. Re-running reuses the generated rows unless their count differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tongchou_bench_pages"))
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+
+    import psycopg
+
+    name = args.db.rsplit("/", 1)[1]
+    with psycopg.connect(args.db.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": args.db, "TONGCHOU_HOME": str(REPO / "var" / "bench"), "LOG_LEVEL": "ERROR"}
+    subprocess.run([sys.executable, "-m", "tongchou", "migrate", "-v0"], cwd=REPO, env=env, check=True)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongchou.settings")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from tongchou.accounts.models import User
+    from tongchou.appeals.models import Appeal
+
+    have = Appeal.objects.count()
+    if have != args.rows:
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE appeals_appeal, appeals_appealevent, appeals_escalation, appeals_attachment CASCADE")
+            cur.execute("SELECT array_agg(id ORDER BY id) FROM regions_department WHERE region_id = '370306'")
+            depts = cur.fetchone()[0]
+            cur.execute(
+                """
+                INSERT INTO appeals_appeal (
+                  number, channel, client, idempotency_key, external_id, contact_name, contact_phone,
+                  region_id, category, title, text, address, measure_ids, department_id, status, routing,
+                  submitted_at, dispatched_at, feedback_at, answered_at, closed_at, feedback_due, resolution_due,
+                  answer, rating, rating_comment, rated_at, reopen_count)
+                SELECT
+                  'ZB' || to_char(t, 'YYYYMMDD') || '-' || lpad(g::text, 7, '0'),
+                  (ARRAY['web','public','hotline','open311'])[1 + mod(g, 4)], 'bench', '', '', '联系人' || (mod(g, 997)), '139' || lpad((mod(g, 100000000))::text, 8, '0'),
+                  (ARRAY['370306','370306','370306','370302','370303','370304','370305','370321'])[1 + mod(g, 8)],
+                  (ARRAY['logistics','financing','labour','supply_chain','policy','tax','social_insurance','land_approval','epidemic','market','other'])[1 + mod(g, 11)],
+                  '', '压测诉求 ' || g || '：货车在检查站被劝返，资金周转困难，请协调', '', '[]'::jsonb,
+                  (%s::bigint[])[1 + mod(g, %s)],
+                  CASE WHEN mod(g, 10) < 6 THEN 'closed' WHEN mod(g, 10) < 8 THEN 'answered' WHEN mod(g, 10) < 9 THEN 'accepted' ELSE 'dispatched' END,
+                  '{}'::jsonb,
+                  t, t + interval '1 hour',
+                  CASE WHEN mod(g, 10) < 9 THEN t + make_interval(hours => 2 + mod(g, 70)) END,
+                  CASE WHEN mod(g, 10) < 8 THEN t + make_interval(hours => 30 + mod(g, 200)) END,
+                  CASE WHEN mod(g, 10) < 6 THEN t + make_interval(hours => 240) END,
+                  t + interval '2 days', t + interval '7 days',
+                  CASE WHEN mod(g, 10) < 8 THEN '已协调解决' ELSE '' END,
+                  CASE WHEN mod(g, 10) < 6 THEN (ARRAY['satisfied','satisfied','basically_satisfied','dissatisfied'])[1 + mod(g, 4)] ELSE '' END,
+                  '', CASE WHEN mod(g, 10) < 6 THEN t + interval '10 days' END, 0
+                FROM (SELECT g, now() - make_interval(secs => (g::double precision * 31536000 / %s)) AS t
+                      FROM generate_series(1, %s) AS g) s
+                """,
+                [depts, len(depts), args.rows, args.rows],
+            )
+            cur.execute("UPDATE appeals_appeal SET status = 'submitted', department_id = NULL, feedback_at = NULL, answered_at = NULL WHERE mod(id, 50) = 0")
+            cur.execute("ANALYZE appeals_appeal")
+        print(json.dumps({"generated": args.rows, "seconds": round(time.perf_counter() - t0, 1)}))
+
+    leader, _ = User.objects.get_or_create(username="bench_leader", defaults={"role": "leader", "region_id": "370300"})
+    admin, _ = User.objects.get_or_create(username="bench_admin", defaults={"role": "admin", "is_superuser": True, "is_staff": True})
+    from tongchou.regions.models import Department
+
+    dept = Department.objects.filter(region_id="370306").order_by("id").first()
+    staff, _ = User.objects.get_or_create(username="bench_dept", defaults={"role": "department", "department": dept})
+    year_ago = time.strftime("%Y-%m-%d", time.localtime(time.time() - 365 * 86400))
+    pages = [
+        ("figures (30 days, leader)", leader, "/appeals/figures/"),
+        ("figures (30 days, admin)", admin, "/appeals/figures/"),
+        ("figures (whole year, leader)", leader, f"/appeals/figures/?start={year_ago}"),
+        ("figures (30 days, department)", staff, "/appeals/figures/"),
+        ("ledger (30 days, leader)", leader, "/appeals/ledger/"),
+        ("ledger page 200 (30 days, leader)", leader, "/appeals/ledger/?page=200"),
+        ("ledger (whole year, admin)", admin, f"/appeals/ledger/?start={year_ago}"),
+        ("appeal list (leader)", leader, "/appeals/"),
+        ("appeal list, open only (department)", staff, "/appeals/?status=open"),
+    ]
+    results = []
+    for label, user, url in pages:
+        c = Client()
+        c.force_login(user)
+        r = c.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        times = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            r = c.get(url)
+            times.append(1000 * (time.perf_counter() - t))
+        results.append({"page": label, "median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)})
+        print(json.dumps(results[-1], ensure_ascii=False))
+    # the Excel ledger for one week, for scale
+    c = Client()
+    c.force_login(leader)
+    week_ago = time.strftime("%Y-%m-%d", time.localtime(time.time() - 6 * 86400))
+    t = time.perf_counter()
+    r = c.get(f"/appeals/ledger.xlsx?start={week_ago}")
+    print(json.dumps({"page": "ledger.xlsx (7 days, leader)", "ms": round(1000 * (time.perf_counter() - t), 1), "bytes": len(r.content)}, ensure_ascii=False))
+    print(json.dumps({"rows": Appeal.objects.count()}))
+
+
+if __name__ == "__main__":
+    main()
