@@ -9,6 +9,7 @@ was decided from.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db import models
@@ -44,6 +45,7 @@ class Rule(models.Model):
         return measure_lookup(self.measure_id)
 
 
+@functools.lru_cache(maxsize=1024)
 def measure_url(measure_id: str) -> str:
     slug, _sep, number = (measure_id or "").partition("/")
     try:

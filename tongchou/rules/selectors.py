@@ -211,6 +211,53 @@ def published_specs() -> list:
     return _SPECS_CACHE["specs"]
 
 
+def _fv(fv, meta: dict) -> dict:
+    value = fv.value.isoformat() if isinstance(fv.value, dt.date) else fv.value
+    on, src = meta.get(fv.name, ("", ""))
+    return {"name": fv.name, "label": fv.label, "value": value, "unit": fv.unit, "derived": fv.derived,
+            "as_of": on, "source": src}  # fmt: skip
+
+
+def _trace_dict(t, meta: dict) -> dict:
+    """A RuleTrace as plain data (a shallow, fast equivalent of RuleTrace.to_dict plus the as-of
+    date and source of every fact value)."""
+    return {
+        "rule_id": t.rule_id,
+        "rule_version": t.rule_version,
+        "name": t.name,
+        "measure_id": t.measure_id,
+        "measure_url": measure_url(t.measure_id),
+        "status": t.status,
+        "benefit_kind": t.benefit_kind,
+        "benefit_description": t.benefit_description,
+        "formula": t.formula,
+        "cap": t.cap,
+        "benefit_value": t.benefit_value,
+        "amount_yuan": t.amount_yuan,
+        "formula_facts": [_fv(f, meta) for f in t.formula_facts],
+        "conditions": [
+            {
+                "index": c.index,
+                "label": c.label,
+                "expression": c.expression,
+                "result": c.result,
+                "comparison": c.comparison,
+                "facts": [_fv(f, meta) for f in c.facts],
+            }  # fmt: skip
+            for c in t.conditions
+        ],
+        "failed_conditions": t.failed_conditions,
+        "missing_facts": [{"name": m.name, "label": m.label, "unit": m.unit} for m in t.missing_facts],
+        "near_miss": t.near_miss,
+        "delivery": t.delivery,
+        "materials": t.materials,
+        "valid_from": t.valid_from,
+        "valid_to": t.valid_to,
+        "explanation": t.explanation,
+        "summary": t.summary,
+    }
+
+
 def explain_enterprise(enterprise: Any, as_of: dt.date) -> dict:
     """Trace every published rule in force for one enterprise (live, from the facts as of a date)."""
     from tongchou.rules.engine import explain
@@ -221,12 +268,7 @@ def explain_enterprise(enterprise: Any, as_of: dt.date) -> dict:
     eligible, near, unknown = [], [], []
     missing: OrderedDict[str, dict] = OrderedDict()
     for t in traces:
-        d = t.to_dict()
-        d["measure_url"] = measure_url(t.measure_id)
-        for c in d["conditions"]:
-            for fv in c["facts"]:
-                on, src = meta.get(fv["name"], ("", ""))
-                fv["as_of"], fv["source"] = on, src
+        d = _trace_dict(t, meta)
         if t.status == "eligible":
             eligible.append(d)
         elif t.status == "unknown":
