@@ -1,17 +1,20 @@
 """Vectorised evaluation: a whole rule pack over a whole population in ONE SQL query.
 
-The query (built by :func:`build_query`, same text shape for DuckDB and PostgreSQL):
+The query (:func:`build_query`, the same text shape for DuckDB and PostgreSQL) makes one
+pass over the facts snapshot and returns one wide row per enterprise:
 
-* ``base``: the facts snapshot with the columns the pack reads (missing columns become
-  typed NULLs; ``layoff_rate`` derived where absent);
-* per rule, a SELECT over ``base`` restricted to the rule's region (prefix of
-  ``region_code``; a missing region makes the rule unknown) computing every condition as a
-  boolean column (SQL three-valued logic: NULL = unknown), the benefit formula, the status,
-  the failed-condition count, the missing facts and the near-miss data;
-* ``UNION ALL`` of those; ``keep`` filters rows inside the query.
+* ``base``: the snapshot's columns the pack reads (absent columns become typed NULLs;
+  ``layoff_rate`` derived where absent);
+* every condition of every rule as a boolean column ``r<i>_c<j>`` (SQL three-valued logic:
+  NULL = unknown), every benefit formula ``r<i>_amt`` (floored at 0, capped), the
+  right-hand side of non-constant comparisons ``r<i>_t<j>`` (for near-miss distances),
+  one region-scope flag per distinct scope, and bitmasks of which facts are missing.
 
-Explanations and number formatting happen afterwards in polars (the same code for both
-engines, so their results are identical).
+The wide result is turned into one row per (enterprise in the rule's region, rule) by
+polars (:func:`to_long`): status, conditions as base-3 codes, near-miss values. Words —
+condition values, missing facts, explanations — are computed once per distinct
+(rule, status, codes, missing-mask) and attached with one join (:func:`finish`). The same
+polars code serves both engines, so their results are identical.
 """
 
 from __future__ import annotations
@@ -73,6 +76,16 @@ class RulePlan:
         return cls(spec, conds, spec.compiled_formula(), tuple(simple_comparison(c.tree) for c in conds))
 
     @property
+    def null_bits(self) -> list[str]:
+        """Bit order of the missing-facts mask: region, the amount, then every fact read."""
+        out = ["region_code", "__amount__"]
+        for f in self.facts:
+            for name in [f, *(_LAYOFF_INPUTS if f == "layoff_rate" else ())]:
+                if name not in out:
+                    out.append(name)
+        return out
+
+    @property
     def facts(self) -> list[str]:
         out: list[str] = []
         for c in [*self.conditions, *([self.formula] if self.formula else [])]:
@@ -94,21 +107,53 @@ def _num(x: float) -> str:
     return repr(float(x))
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Names of the wide query's columns."""
+
+    plans: tuple[RulePlan, ...]
+    scopes: tuple[str, ...]  # distinct region prefixes, column s<k>
+    null_facts: tuple[str, ...]  # bit b of nb<b // 62> = fact missing
+    value_facts: tuple[str, ...]  # numeric facts compared in conditions, column v_<fact>
+
+    def scope_col(self, plan: RulePlan) -> str:
+        return f"s{self.scopes.index(plan.spec.region)}"
+
+    def bit(self, fact: str) -> tuple[int, int]:
+        b = self.null_facts.index(fact)
+        return b // 62, b % 62
+
+    @property
+    def nb_words(self) -> int:
+        return (len(self.null_facts) + 61) // 62
+
+
+def layout_for(plans: list[RulePlan]) -> Layout:
+    scopes: list[str] = []
+    null_facts: list[str] = ["region_code"]
+    value_facts: list[str] = []
+    for p in plans:
+        if p.spec.region not in scopes:
+            scopes.append(p.spec.region)
+        for f in p.facts:
+            for name in [f, *(_LAYOFF_INPUTS if f == "layoff_rate" else ())]:
+                if name not in null_facts:
+                    null_facts.append(name)
+        for cmp in p.comparisons:
+            if cmp is not None and cmp.fact not in value_facts:
+                value_facts.append(cmp.fact)
+    return Layout(tuple(plans), tuple(scopes), tuple(null_facts), tuple(value_facts))
+
+
 def build_query(
-    plans: list[RulePlan], *, source: str, available: set[str], dialect: str, keep: str = "all"
-) -> str:
-    """The single SQL query evaluating ``plans`` over ``source`` (a FROM item)."""
-    if keep not in KEEP:
-        raise ValueError(f"keep must be one of {KEEP}")
+    plans: list[RulePlan], *, source: str, available: set[str], dialect: str
+) -> tuple[str, Layout]:
+    """The single SQL query evaluating ``plans`` over ``source`` (a FROM item), and the
+    layout of its columns."""
+    layout = layout_for(plans)
     types = _SQL_TYPES[dialect]
     dbl = types[FactType.NUMBER]
-    used: list[str] = [schema.KEY, "region_code"]
-    for p in plans:
-        for f in p.facts:
-            if f not in used:
-                used.append(f)
-            if f == "layoff_rate":
-                used.extend(x for x in _LAYOFF_INPUTS if x not in used)
+    used: list[str] = [schema.KEY, *layout.null_facts]
     base_cols = []
     for f in used:
         if f == "layoff_rate":
@@ -129,22 +174,34 @@ def build_query(
         base_cols.append(
             f"{'COALESCE(' + raw + ', ' + derived + ')' if raw else derived} AS {_q('layoff_rate')}"
         )
-    base = f"SELECT {', '.join(base_cols)} FROM {source}"
-    parts = [_rule_select(i, p, dialect, keep) for i, p in enumerate(plans)]
-    return f"WITH base AS ({base})\n" + "\nUNION ALL\n".join(parts)
-
-
-def _missing_terms(cond: str, fact: str) -> list[str]:
-    """SQL CASE terms naming a missing fact read by a condition that came out NULL."""
-    if fact == "layoff_rate":
-        p_, n_ = _LAYOFF_INPUTS
-        return [
-            f"CASE WHEN {cond} IS NULL AND {_q('layoff_rate')} IS NULL AND {_q(p_)} IS NULL THEN {_lit(p_)} END",
-            f"CASE WHEN {cond} IS NULL AND {_q('layoff_rate')} IS NULL AND {_q(n_)} IS NULL THEN {_lit(n_)} END",
-            f"CASE WHEN {cond} IS NULL AND {_q('layoff_rate')} IS NULL AND {_q(p_)} IS NOT NULL "
-            f"AND {_q(n_)} IS NOT NULL THEN {_lit('layoff_rate')} END",
+    cols = [f"{_q(schema.KEY)} AS k", f"{_q('region_code')} IS NULL AS rnull"]
+    for k, region in enumerate(layout.scopes):
+        cols.append(
+            f"({_q('region_code')} IS NULL OR SUBSTR({_q('region_code')}, 1, {len(region)}) = {_lit(region)}) AS s{k}"
+        )
+    for w in range(layout.nb_words):
+        terms = [
+            f"(CASE WHEN {_q(f)} IS NULL THEN {1 << (b % 62)} ELSE 0 END)"
+            for b, f in enumerate(layout.null_facts)
+            if b // 62 == w
         ]
-    return [f"CASE WHEN {cond} IS NULL AND {_q(fact)} IS NULL THEN {_lit(fact)} END"]
+        cols.append(f"CAST({' + '.join(terms)} AS BIGINT) AS nb{w}")
+    for f in layout.value_facts:
+        cols.append(f"CAST({_q(f)} AS {dbl}) AS {_q('v_' + f)}")
+    for i, plan in enumerate(plans):
+        for j, c in enumerate(plan.conditions):
+            cols.append(f"({c.sql(dialect)}) AS r{i}_c{j}")
+        if plan.formula is not None:
+            value = f"CAST(({plan.formula.sql(dialect)}) AS {dbl})"
+            value = f"CASE WHEN {value} < 0 THEN CAST(0 AS {dbl}) ELSE {value} END"
+            if plan.spec.benefit.cap is not None:
+                value = f"LEAST({value}, CAST({_num(plan.spec.benefit.cap)} AS {dbl}))"
+            cols.append(f"{value} AS r{i}_amt")
+        for j, cmp in enumerate(plan.comparisons):
+            if cmp is not None and cmp.threshold is None:
+                cols.append(f"CAST(({_rhs_sql(cmp, dialect)}) AS {dbl}) AS r{i}_t{j}")
+    sql = f"WITH base AS (SELECT {', '.join(base_cols)} FROM {source})\nSELECT {', '.join(cols)} FROM base"
+    return sql, layout
 
 
 def _rhs_sql(cmp: Comparison, dialect: str) -> str:
@@ -153,81 +210,95 @@ def _rhs_sql(cmp: Comparison, dialect: str) -> str:
     return generate(normalise(cmp.rhs, dialect=dialect), dialect=dialect)
 
 
-def _rule_select(i: int, plan: RulePlan, dialect: str, keep: str) -> str:
-    spec = plan.spec
-    dbl = _SQL_TYPES[dialect][FactType.NUMBER]
-    n = len(plan.conditions)
-    cnames = [f"c{j}" for j in range(n)]
-    inner_cols = [_q(schema.KEY), _q("region_code")]
-    pass_facts = [f for f in plan.facts if f not in (schema.KEY, "region_code")]
-    if "layoff_rate" in pass_facts:
-        pass_facts += [x for x in _LAYOFF_INPUTS if x not in pass_facts]
-    inner_cols += [_q(f) for f in pass_facts]
-    inner_cols += [f"({c.sql(dialect)}) AS {name}" for c, name in zip(plan.conditions, cnames, strict=True)]
-    cash = spec.benefit.kind == "cash"
-    if plan.formula is not None:
-        value = f"CAST(({plan.formula.sql(dialect)}) AS {dbl})"
-        value = f"CASE WHEN {value} < 0 THEN CAST(0 AS {dbl}) ELSE {value} END"
-        if spec.benefit.cap is not None:
-            value = f"LEAST({value}, CAST({_num(spec.benefit.cap)} AS {dbl}))"
-    else:
-        value = f"CAST(NULL AS {dbl})"
-    inner_cols.append(f"{value} AS amt")
-    region = spec.region
-    inner = (
-        f"SELECT {', '.join(inner_cols)} FROM base WHERE ({_q('region_code')} IS NULL OR "
-        f"SUBSTR({_q('region_code')}, 1, {len(region)}) = {_lit(region)})"
-    )
-    any_false = " OR ".join(f"{c} IS FALSE" for c in cnames)
-    any_null = " OR ".join([f"{c} IS NULL" for c in cnames] + [f"{_q('region_code')} IS NULL"])
-    formula_missing = " OR amt IS NULL" if (cash and plan.formula is not None) else ""
-    status = (
-        f"CASE WHEN {any_false} THEN 'ineligible' WHEN {any_null}{formula_missing} THEN 'unknown' "
-        f"ELSE 'eligible' END"
-    )
-    codes = " || ".join(f"(CASE WHEN {c} THEN '1' WHEN NOT {c} THEN '0' ELSE '-' END)" for c in cnames)
-    failed = " + ".join(f"(CASE WHEN {c} IS FALSE THEN 1 ELSE 0 END)" for c in cnames)
-    missing_terms: list[str] = []
-    for c, name in zip(plan.conditions, cnames, strict=True):
-        for f in c.facts:
-            missing_terms += _missing_terms(name, f)
-    missing_terms.append(f"CASE WHEN {_q('region_code')} IS NULL THEN 'region_code' END")
-    if cash and plan.formula is not None:
-        for f in plan.formula.facts:
-            missing_terms += _missing_terms("amt", f)
-    nm_pick = " ".join(f"WHEN {c} IS FALSE THEN {j}" for j, c in enumerate(cnames))
-    nm_values = [
-        f"WHEN {c} IS FALSE THEN CAST({_q(cmp.fact)} AS {dbl})"
-        for c, cmp in zip(cnames, plan.comparisons, strict=True)
-        if cmp is not None
-    ]
-    nm_value = f"CASE {' '.join(nm_values)} END" if nm_values else f"CAST(NULL AS {dbl})"
-    nm_thresholds = [
-        f"WHEN {c} IS FALSE THEN CAST(({_rhs_sql(cmp, dialect)}) AS {dbl})"
-        for c, cmp in zip(cnames, plan.comparisons, strict=True)
-        if cmp is not None
-    ]
-    nm_threshold = f"CASE {' '.join(nm_thresholds)} END" if nm_thresholds else f"CAST(NULL AS {dbl})"
-    mid = (
-        f"SELECT {_q(schema.KEY)}, {status} AS status, amt, {codes} AS codes, {failed} AS failed, "
-        f"(CASE WHEN ({any_false}) OR NOT ({any_null}{formula_missing}) THEN NULL ELSE "
-        f"concat_ws(',', {', '.join(missing_terms)}) END) AS missing, "
-        f"(CASE WHEN ({failed}) = 1 AND NOT ({any_null}) THEN (CASE {nm_pick} END) END) AS nm_cond, "
-        f"(CASE WHEN ({failed}) = 1 AND NOT ({any_null}) THEN {nm_value} END) AS nm_value, "
-        f"(CASE WHEN ({failed}) = 1 AND NOT ({any_null}) THEN {nm_threshold} END) AS nm_threshold "
-        f"FROM ({inner}) AS r{i}"
-    )
-    where = ""
-    if keep == "matched":
-        where = " WHERE status <> 'ineligible'"
-    elif keep == "relevant":
-        where = " WHERE status <> 'ineligible' OR nm_cond IS NOT NULL"
-    return (
-        f"SELECT {_q(schema.KEY)} AS uscc, {i} AS rule_idx, status, "
-        f"CASE WHEN status = 'eligible' THEN amt END AS value, codes, failed, missing, nm_cond, nm_value, "
-        f"nm_threshold "
-        f"FROM ({mid}) AS m{i}{where}"
-    )
+def wide_schema(layout: Layout) -> dict:
+    schema_: dict = {"k": pl.String, "rnull": pl.Boolean}
+    for k in range(len(layout.scopes)):
+        schema_[f"s{k}"] = pl.Boolean
+    for w in range(layout.nb_words):
+        schema_[f"nb{w}"] = pl.Int64
+    for f in layout.value_facts:
+        schema_[f"v_{f}"] = pl.Float64
+    for i, plan in enumerate(layout.plans):
+        for j in range(len(plan.conditions)):
+            schema_[f"r{i}_c{j}"] = pl.Boolean
+        if plan.formula is not None:
+            schema_[f"r{i}_amt"] = pl.Float64
+        for j, cmp in enumerate(plan.comparisons):
+            if cmp is not None and cmp.threshold is None:
+                schema_[f"r{i}_t{j}"] = pl.Float64
+    return schema_
+
+
+def to_long(wide: pl.DataFrame, layout: Layout, keep: str) -> pl.DataFrame:
+    """One row per (enterprise in scope, rule): st (0 ineligible, 1 unknown, 2 eligible,
+    3 ineligible near miss), value, codes, masked missing bits, near-miss numbers."""
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {KEEP}")
+    lazy = wide.lazy()
+    frames = []
+    rnull = pl.col("rnull")
+    for i, plan in enumerate(layout.plans):
+        conds = [pl.col(f"r{i}_c{j}") for j in range(len(plan.conditions))]
+        false = [c.not_().fill_null(False) for c in conds]
+        nfalse = pl.sum_horizontal([f.cast(pl.Int32) for f in false])
+        nnull = pl.sum_horizontal([c.is_null().cast(pl.Int32) for c in conds])
+        codes = pl.sum_horizontal([c.cast(pl.Int64).fill_null(2) * (3**j) for j, c in enumerate(conds)])
+        amt = pl.col(f"r{i}_amt") if plan.formula is not None else pl.lit(None, dtype=pl.Float64)
+        cash = plan.spec.benefit.kind == "cash" and plan.formula is not None
+        amt_missing = amt.is_null() if cash else pl.lit(False)
+        st = (
+            pl.when(nfalse > 0)
+            .then(pl.when((nfalse == 1) & (nnull == 0) & ~rnull).then(3).otherwise(0))
+            .when((nnull > 0) | rnull | amt_missing)
+            .then(1)
+            .otherwise(2)
+        )
+        nm_value = pl.lit(None, dtype=pl.Float64)
+        nm_threshold = pl.lit(None, dtype=pl.Float64)
+        chain_v = chain_t = None
+        for j, cmp in enumerate(plan.comparisons):
+            if cmp is None:
+                continue
+            v = pl.col(f"v_{cmp.fact}")
+            t = pl.lit(cmp.threshold, dtype=pl.Float64) if cmp.threshold is not None else pl.col(f"r{i}_t{j}")
+            chain_v = (pl.when(false[j]) if chain_v is None else chain_v.when(false[j])).then(v)
+            chain_t = (pl.when(false[j]) if chain_t is None else chain_t.when(false[j])).then(t)
+        if chain_v is not None:
+            nm_value, nm_threshold = chain_v.otherwise(None), chain_t.otherwise(None)
+        # rule-local missing bits: bit k = the rule's k-th fact (null_bits order) is missing
+        local_bits = []
+        for k, name in enumerate(plan.null_bits):
+            if name == "__amount__":
+                local_bits.append(amt_missing.cast(pl.Int64) * (1 << k))
+            elif name in layout.null_facts:
+                w, b = layout.bit(name)
+                local_bits.append(((pl.col(f"nb{w}") // (1 << b)) % 2) * (1 << k))
+        if len(plan.null_bits) > 24 or len(plan.conditions) > 12:
+            raise ValueError(f"rule {plan.spec.id}: at most 12 conditions and 24 facts")
+        local = pl.sum_horizontal(local_bits) if local_bits else pl.lit(0)
+        frame = (
+            lazy.filter(pl.col(layout.scope_col(plan)))
+            .with_columns(st.cast(pl.Int64).alias("st"), codes.cast(pl.Int64).alias("codes"))
+            .select(
+                pl.col("k").alias("uscc"),
+                pl.col("st"),
+                pl.when(pl.col("st") == 2).then(amt).alias("value"),
+                (
+                    pl.lit(i << 48, dtype=pl.Int64)
+                    + pl.col("st") * (1 << 45)
+                    + pl.when(pl.col("st") == 1).then(local).otherwise(0).cast(pl.Int64) * (1 << 20)
+                    + pl.col("codes")
+                ).alias("key"),
+                pl.when(pl.col("st") == 3).then(nm_value).cast(pl.Float64).alias("nm_value"),
+                pl.when(pl.col("st") == 3).then(nm_threshold).cast(pl.Float64).alias("nm_threshold"),
+            )
+        )
+        if keep == "matched":
+            frame = frame.filter(pl.col("st").is_in([1, 2]))
+        elif keep == "relevant":
+            frame = frame.filter(pl.col("st") > 0)
+        frames.append(frame)
+    return pl.concat(frames).collect()
 
 
 _SIMPLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
@@ -264,11 +335,14 @@ def evaluate(
     * ``engine="postgres"``: ``connection`` is a DB-API connection (psycopg) and ``source``
       a table/view name or a SELECT shaped like the snapshot (one row per enterprise, one
       column per fact; derived ``size_class`` must be present; ``layoff_rate`` is derived).
+      With a frame and no source, the frame is copied into a temporary table first.
     * ``keep``: ``all`` rows; ``matched`` = eligible + unknown; ``relevant`` = matched +
       near misses.
 
     Returns one row per (enterprise in the rule's region, rule) with RESULT_SCHEMA columns.
     """
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {KEEP}")
     plans = plan_rules(rules, as_of)
     if not plans:
         return pl.DataFrame(schema=RESULT_SCHEMA)
@@ -277,23 +351,23 @@ def evaluate(
 
         facts = derive_size_class(facts)
     if engine == "duckdb":
-        raw = _run_duckdb(plans, facts, connection, source, keep)
+        wide, layout = _run_duckdb(plans, facts, connection, source)
     elif engine == "postgres":
         if connection is None:
             raise ValueError("engine='postgres' needs a DB-API connection")
-        raw = _run_postgres(plans, facts, connection, source, keep)
+        wide, layout = _run_postgres(plans, facts, connection, source)
     else:
         raise ValueError(f"unknown engine {engine!r}")
-    return finish(raw, plans)
+    return finish(to_long(wide, layout, keep), layout)
 
 
-def _run_duckdb(plans, facts, connection, source, keep) -> pl.DataFrame:
+def _run_duckdb(plans, facts, connection, source):
     import duckdb
 
     con = connection or duckdb.connect()
+    name = "tongchou_facts_snapshot"
     try:
         if facts is not None:
-            name = "tongchou_facts_snapshot"
             con.register(name, facts)
             available = set(facts.columns)
             from_item = _q(name)
@@ -303,17 +377,17 @@ def _run_duckdb(plans, facts, connection, source, keep) -> pl.DataFrame:
             from_item = _from_item(source)
             available = {d[0] for d in con.execute(f"SELECT * FROM {from_item} LIMIT 0").description}
         _require_key(available)
-        sql = build_query(plans, source=from_item, available=available, dialect="duckdb", keep=keep)
-        raw = pl.from_arrow(con.sql(sql).to_arrow_table())
+        sql, layout = build_query(plans, source=from_item, available=available, dialect="duckdb")
+        wide = pl.from_arrow(con.sql(sql).to_arrow_table())
         if facts is not None:
             con.unregister(name)
-        return raw
+        return wide.cast(wide_schema(layout)), layout  # type: ignore[arg-type]
     finally:
         if connection is None:
             con.close()
 
 
-def _run_postgres(plans, facts, connection, source, keep) -> pl.DataFrame:
+def _run_postgres(plans, facts, connection, source):
     if facts is not None and not source:
         from .snapshot import load_into_postgres
 
@@ -326,24 +400,10 @@ def _run_postgres(plans, facts, connection, source, keep) -> pl.DataFrame:
         cur.execute(f"SELECT * FROM {from_item} LIMIT 0")
         available = {d[0] for d in cur.description}
         _require_key(available)
-        cur.execute(build_query(plans, source=from_item, available=available, dialect="postgres", keep=keep))
+        sql, layout = build_query(plans, source=from_item, available=available, dialect="postgres")
+        cur.execute(sql)
         rows = cur.fetchall()
-    return pl.DataFrame(
-        rows,
-        schema={
-            "uscc": pl.String,
-            "rule_idx": pl.Int64,
-            "status": pl.String,
-            "value": pl.Float64,
-            "codes": pl.String,
-            "failed": pl.Int64,
-            "missing": pl.String,
-            "nm_cond": pl.Int64,
-            "nm_value": pl.Float64,
-            "nm_threshold": pl.Float64,
-        },  # fmt: skip
-        orient="row",
-    )
+    return pl.DataFrame(rows, schema=wide_schema(layout), orient="row"), layout
 
 
 def _require_key(available: set[str]) -> None:
@@ -355,134 +415,199 @@ def _require_key(available: set[str]) -> None:
 
 def _fmt_number(expr: pl.Expr) -> pl.Expr:
     """Shortest readable decimal text for a float (6 decimals at most, no trailing .0)."""
-    return expr.round(6).cast(pl.String).str.replace(r"\.0$", "")
+    return expr.round(6).cast(pl.String).str.strip_suffix(".0")
 
 
 def _fmt_money(expr: pl.Expr) -> pl.Expr:
-    cents = (expr * 100).round(0).cast(pl.Int64)
-    return pl.format("{}.{}", cents // 100, (cents % 100).cast(pl.String).str.zfill(2))
+    """Yuan with two decimals (12000 → "12000.00"), from whole cents."""
+    cents = (expr * 100).round(0).cast(pl.Int64).cast(pl.String).str.zfill(3)
+    return pl.concat_str([cents.str.head(-2), pl.lit("."), cents.str.tail(2)])
 
 
-def finish(raw: pl.DataFrame, plans: list[RulePlan]) -> pl.DataFrame:
-    """Turn the raw query rows into the public result frame (ids, lists, explanations)."""
-    if raw.height == 0:
+STATUS_NAMES = {0: "ineligible", 1: "unknown", 2: "eligible", 3: "ineligible"}
+
+
+def decode_codes(codes: int, n: int) -> list[bool | None]:
+    out: list[bool | None] = []
+    for _ in range(n):
+        digit = codes % 3
+        codes //= 3
+        out.append(True if digit == 1 else False if digit == 0 else None)
+    return out
+
+
+def missing_facts(plan: RulePlan, values: list[bool | None], is_null, amount_missing: bool) -> list[str]:
+    """Facts whose absence blocks the decision: facts read by an unknown condition (the
+    inputs of a derived layoff_rate named instead of it), a missing region, the inputs of
+    a cash amount that could not be computed. ``is_null(name) -> bool``."""
+    out: list[str] = []
+
+    def add(name: str) -> None:
+        if name == "layoff_rate" and is_null("layoff_rate"):
+            inputs = [x for x in _LAYOFF_INPUTS if is_null(x)]
+            for x in inputs or ["layoff_rate"]:
+                if x not in out:
+                    out.append(x)
+        elif is_null(name) and name not in out:
+            out.append(name)
+
+    for value, cond in zip(values, plan.conditions, strict=True):
+        if value is None:
+            for f in cond.facts:
+                add(f)
+    add("region_code")
+    if plan.spec.benefit.kind == "cash" and plan.formula is not None and amount_missing:
+        for f in plan.formula.facts:
+            add(f)
+    return out
+
+
+def finish(long: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """Attach words to the numeric rows: condition values, missing facts and explanation
+    templates are computed once per distinct (rule, status, codes, missing mask) and joined;
+    only amounts and near-miss numbers are formatted per row."""
+    if long.height == 0:
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    raw = raw.with_columns(
-        pl.col("rule_idx").cast(pl.Int64),
-        pl.col("failed").cast(pl.Int64),
-        pl.col("nm_cond").cast(pl.Int64),
-        pl.col("value").cast(pl.Float64),
-        pl.col("nm_value").cast(pl.Float64),
-        pl.col("nm_threshold").cast(pl.Float64),
+    plans = layout.plans
+    keys = long.select(pl.col("key").unique())
+    rows = []
+    for (packed,) in keys.iter_rows():
+        rule_idx, st = packed >> 48, (packed >> 45) & 7
+        local, codes = (packed >> 20) & ((1 << 25) - 1), packed & ((1 << 20) - 1)
+        plan = plans[rule_idx]
+        spec = plan.spec
+        status = STATUS_NAMES[st]
+        values = decode_codes(codes, len(plan.conditions))
+        missing: list[str] = []
+        if st == 1:
+            bits = plan.null_bits
+
+            def is_null(name: str, local=local, bits=bits) -> bool:
+                return name in bits and bool(local >> bits.index(name) & 1)
+
+            missing = missing_facts(plan, values, is_null, is_null("__amount__"))
+        nm_cond = values.index(False) if st == 3 else None
+        cmp = plan.comparisons[nm_cond] if nm_cond is not None else None
+        shape, parts = template_parts(plan, status, values, missing, nm_cond)
+        rows.append(
+            (packed, spec.id, spec.version, spec.measure_id, status, spec.benefit.kind, values,
+             sum(1 for v in values if v is False), missing, st == 3,
+             cmp.fact if cmp is not None else None, shape, *parts)
+        )  # fmt: skip
+    words = pl.DataFrame(
+        rows,
+        schema={
+            "key": pl.Int64,
+            "rule_id": pl.String,
+            "rule_version": pl.Int64,
+            "measure_id": pl.String,
+            "status": pl.String,
+            "benefit_kind": pl.String,
+            "condition_values": pl.List(pl.Boolean),
+            "failed_conditions": pl.Int64,
+            "missing_facts": pl.List(pl.String),
+            "near_miss": pl.Boolean,
+            "near_miss_fact": pl.String,
+            "shape": pl.Int64,
+            "p0": pl.String,
+            "p1": pl.String,
+            "p2": pl.String,
+            "p3": pl.String,
+        },  # fmt: skip
+        orient="row",
     )
-    # per-rule constants
-    rules_frame = pl.DataFrame(
-        {
-            "rule_idx": list(range(len(plans))),
-            "rule_id": [p.spec.id for p in plans],
-            "rule_version": [p.spec.version for p in plans],
-            "measure_id": [p.spec.measure_id for p in plans],
-            "benefit_kind": [p.spec.benefit.kind for p in plans],
-            "has_formula": [p.formula is not None for p in plans],
-        },
-        schema_overrides={"rule_idx": pl.Int64, "rule_version": pl.Int64},
-    )
-    # near-miss constants per (rule, condition)
-    nm_rows = [
-        (i, j, cmp.fact)
-        for i, p in enumerate(plans)
-        for j, cmp in enumerate(p.comparisons)
-        if cmp is not None
-    ]
-    nm_frame = pl.DataFrame(
-        nm_rows, schema={"rule_idx": pl.Int64, "nm_cond": pl.Int64, "near_miss_fact": pl.String}, orient="row"
-    )
-    # explanation templates per distinct (rule, status, codes, missing, nm_cond)
-    keys = raw.select("rule_idx", "status", "codes", "missing", "nm_cond").unique()
-    templates = [
-        _template(plans[k["rule_idx"]], k["status"], k["codes"], k["missing"], k["nm_cond"])
-        for k in keys.iter_rows(named=True)
-    ]
-    keys = keys.with_columns(pl.Series("template", templates, dtype=pl.String))
+    # ``key`` packs (rule, status, rule-local missing bits, codes) into one Int64 (see
+    # to_long), so the join is on one integer column. One lazy plan, so polars runs the
+    # join, the numbers and the text in a single parallel pass.
+    has_nm = pl.col("near_miss_fact").is_not_null()
+    shape = pl.col("shape")
     df = (
-        raw.join(rules_frame, on="rule_idx", how="left")
-        .join(nm_frame, on=["rule_idx", "nm_cond"], how="left")
-        .join(keys, on=["rule_idx", "status", "codes", "missing", "nm_cond"], how="left", nulls_equal=True)
-    )
-    money = _fmt_money(pl.col("value"))
-    df = df.with_columns(
-        pl.when(pl.col("status") == "eligible").then(pl.col("value").round(2)).alias("benefit_value"),
-        pl.when((pl.col("status") == "eligible") & (pl.col("benefit_kind") == "cash"))
-        .then(pl.col("value").round(2))
-        .alias("amount_yuan"),
-        pl.col("codes")
-        .str.split("")
-        .list.eval(pl.element().replace_strict({"1": True, "0": False, "-": None}, return_dtype=pl.Boolean))
-        .alias("condition_values"),
-        pl.when(pl.col("missing").is_not_null() & (pl.col("missing") != ""))
-        .then(pl.col("missing").str.split(",").list.unique(maintain_order=True))
-        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-        .alias("missing_facts"),
-        pl.col("nm_cond").is_not_null().alias("near_miss"),
-        pl.when(pl.col("near_miss_fact").is_not_null()).then(pl.col("nm_value")).alias("near_miss_value"),
-        pl.when(pl.col("near_miss_fact").is_not_null())
-        .then(pl.col("nm_threshold"))
-        .alias("near_miss_threshold"),
-        pl.when(pl.col("near_miss_fact").is_not_null())
-        .then((pl.col("nm_value") - pl.col("nm_threshold")).abs().round(6))
-        .alias("near_miss_gap"),
-    )
-    df = df.with_columns(
-        pl.col("template")
-        .str.replace("{AMOUNT}", pl.coalesce(money, pl.lit("")), literal=True)
-        .str.replace("{VALUE}", pl.coalesce(_fmt_number(pl.col("near_miss_value")), pl.lit("")), literal=True)
-        .str.replace("{GAP}", pl.coalesce(_fmt_number(pl.col("near_miss_gap")), pl.lit("")), literal=True)
-        .str.replace(
-            "{THRESHOLD}", pl.coalesce(_fmt_number(pl.col("near_miss_threshold")), pl.lit("")), literal=True
+        long.lazy()
+        .join(words.lazy(), on="key", how="left")
+        .with_columns(
+            pl.when(pl.col("st") == 2).then(pl.col("value").round(2)).alias("benefit_value"),
+            pl.when((pl.col("st") == 2) & (pl.col("benefit_kind") == "cash"))
+            .then(pl.col("value").round(2))
+            .alias("amount_yuan"),
+            pl.when(has_nm).then(pl.col("nm_value")).alias("near_miss_value"),
+            pl.when(has_nm).then(pl.col("nm_threshold")).alias("near_miss_threshold"),
+            pl.when(has_nm)
+            .then((pl.col("nm_value") - pl.col("nm_threshold")).abs().round(6))
+            .alias("near_miss_gap"),
         )
-        .alias("explanation"),
-        pl.col("failed").alias("failed_conditions"),
+        .collect()
     )
-    return df.select([pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()])
+    # Text with numbers only for the rows that need it (most rows take their template).
+    parts = df.partition_by("shape", as_dict=True)
+    texts = {
+        0: pl.col("p0"),
+        1: pl.concat_str([pl.col("p0"), _fmt_money(pl.col("value")), pl.col("p1")]),
+        2: pl.concat_str(
+            [
+                pl.col("p0"),
+                _fmt_number(pl.col("near_miss_value")),
+                pl.col("p1"),
+                _fmt_number(pl.col("near_miss_threshold")),
+                pl.col("p2"),
+                _fmt_number(pl.col("near_miss_gap")),
+                pl.col("p3"),
+            ]  # fmt: skip
+        ),
+    }
+    df = pl.concat(
+        [
+            part.select(
+                [
+                    (texts[k[0]] if c == "explanation" else pl.col(c)).cast(t).alias(c)
+                    for c, t in RESULT_SCHEMA.items()
+                ]
+            )
+            for k, part in parts.items()
+        ]
+    )
+    return df
 
 
-def _template(plan: RulePlan, status: str, codes: str, missing: str | None, nm_cond: int | None) -> str:
+def template_parts(
+    plan: RulePlan, status: str, values: list[bool | None], missing: list[str], nm_cond: int | None
+) -> tuple[int, tuple[str, str, str, str]]:
+    """The explanation as fixed text around placeholders. Shape 0: text only; shape 1:
+    p0 + amount + p1; shape 2: p0 + value + p1 + threshold + p2 + gap + p3."""
     spec = plan.spec
     labels = [c.label for c in spec.conditions]
+    tail = (
+        "免申即享，无需申请。"
+        if spec.delivery == "automatic"
+        else f"需申请，材料：{'、'.join(spec.materials)}。"
+    )
     if status == "eligible":
         text = f"符合全部条件：{'；'.join(labels)}。"
         kind = spec.benefit.kind
         if plan.formula is not None:
             verb = {"cash": "可获", "fee_reduction": "可减免", "deferral": "可缓缴", "service": "价值"}[kind]
-            text += f"{verb}{{AMOUNT}}元"
-            if spec.benefit.description:
-                text += f"（{spec.benefit.description}）"
-            text += "。"
-        elif spec.benefit.description:
+            desc = f"（{spec.benefit.description}）" if spec.benefit.description else ""
+            return 1, (text + verb, f"元{desc}。{tail}", "", "")
+        if spec.benefit.description:
             text += f"可享受：{spec.benefit.description}。"
         else:
             text += f"可享受{BENEFIT_KINDS[kind]}。"
-        text += (
-            "免申即享，无需申请。"
-            if spec.delivery == "automatic"
-            else f"需申请，材料：{'、'.join(spec.materials)}。"
-        )
-        return text
+        return 0, (text + tail, "", "", "")
     if status == "unknown":
-        names = list(dict.fromkeys((missing or "").split(","))) if missing else []
-        text = f"需补充：{'、'.join(schema.label(n) for n in names if n)}" if names else "需补充相关数据"
-        ok = [labels[j] for j, ch in enumerate(codes or "") if ch == "1"]
+        text = f"需补充：{'、'.join(schema.label(n) for n in missing)}" if missing else "需补充相关数据"
+        ok = [labels[j] for j, v in enumerate(values) if v is True]
         if ok:
             text += f"（已符合：{'；'.join(ok)}）"
-        return text + "。"
-    failed = [labels[j] for j, ch in enumerate(codes or "") if ch == "0"]
+        return 0, (text + "。", "", "", "")
+    failed = [labels[j] for j, v in enumerate(values) if v is False]
     text = f"不符合：{'；'.join(failed)}。"
     if nm_cond is not None:
-        cmp = plan.comparisons[nm_cond] if 0 <= nm_cond < len(plan.comparisons) else None
+        cmp = plan.comparisons[nm_cond]
         if cmp is not None:
-            text += (
-                f"差一点：{schema.label(cmp.fact)}为{{VALUE}}，{_NEGATE[cmp.op]} {{THRESHOLD}}，差{{GAP}}。"
+            return 2, (
+                f"{text}差一点：{schema.label(cmp.fact)}为",
+                f"，{_NEGATE[cmp.op]} ",
+                "，差",
+                "。",
             )
-        else:
-            text += "差一点：仅此一项条件不符合。"
-    return text
+        text += "差一点：仅此一项条件不符合。"
+    return 0, (text, "", "", "")

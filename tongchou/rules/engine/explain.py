@@ -15,7 +15,7 @@ import polars as pl
 
 from tongchou.rules import facts as schema
 
-from .evaluate import RulePlan, _fmt_money, _template
+from .evaluate import RulePlan, _fmt_money, template_parts
 from .reference import derive, evaluate_node
 from .spec import RuleSpec, rules_in_force
 
@@ -182,21 +182,22 @@ def explain(
                     gap=pl.select(pl.lit(abs(f[cmp.fact] - threshold), dtype=pl.Float64).round(6)).item(),
                 )
         shown = value if status == "eligible" else None
-        codes = "".join("1" if r is True else "0" if r is False else "-" for r in results)
-        text = _template(plan, status, codes, ",".join(missing) if missing else None, nm_cond)
+        shape, parts = template_parts(plan, status, results, missing, nm_cond)
         money = None
         if shown is not None:
             money, text_amount = pl.select(
                 pl.lit(shown, dtype=pl.Float64).round(2).alias("v"),
                 _fmt_money(pl.lit(shown, dtype=pl.Float64)).alias("t"),
             ).row(0)
-            text = text.replace("{AMOUNT}", text_amount)
-        if near and "gap" in near:
+        if shape == 1:
+            text = parts[0] + text_amount + parts[1]
+        elif shape == 2:
             text = (
-                text.replace("{VALUE}", _fmt(near["value"]))
-                .replace("{GAP}", _fmt(near["gap"]))
-                .replace("{THRESHOLD}", _fmt(near["threshold"]))
-            )
+                parts[0] + _fmt(near["value"]) + parts[1] + _fmt(near["threshold"]) + parts[2]
+                + _fmt(near["gap"]) + parts[3]
+            )  # fmt: skip
+        else:
+            text = parts[0]
         traces.append(
             RuleTrace(
                 rule_id=spec.id,
