@@ -751,7 +751,7 @@ def _fact_row(
 ) -> dict[str, Any]:
     number, text = None, ""
     if isinstance(value, bool):
-        number, text = Decimal(int(value)), "true" if value else "false"
+        text = "true" if value else "false"  # the convention of rules.facts_store
     elif isinstance(value, Decimal):
         number = value
     elif isinstance(value, dt.date):

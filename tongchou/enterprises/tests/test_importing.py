@@ -187,7 +187,7 @@ def test_fact_columns_become_dated_facts_with_source():
     assert report.facts_written == 3
     facts = {f.name: f for f in EnterpriseFact.objects.filter(enterprise__uscc=row[0])}
     assert facts["insured_employees"].value_number == 48
-    assert facts["is_hr_agency"].value_text == "false" and facts["is_hr_agency"].value_number == 0
+    assert facts["is_hr_agency"].value_text == "false" and facts["is_hr_agency"].value_number is None
     assert facts["state_owned_rent_monthly"].value_number == 12000
     assert {f.source for f in facts.values()} == {"周村区人力资源和社会保障局"}
     assert {f.as_of for f in facts.values()} == {dt.date(2020, 3, 1)}
