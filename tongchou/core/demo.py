@@ -91,7 +91,9 @@ def step_accounts(stdout: Any) -> str:
     from tongchou.regions.models import Department
 
     zhoucun = list(Department.objects.filter(region_id="370306"))  # names as in the seeds are aliases
-    dept = next((d for d in zhoucun if "区人力资源社会保障局" in d.all_names), zhoucun[0] if zhoucun else None)
+    dept = next(
+        (d for d in zhoucun if "区人力资源社会保障局" in d.all_names), zhoucun[0] if zhoucun else None
+    )
     head_dept = next((d for d in zhoucun if "区发展改革局" in d.all_names), dept)
     bank, _ = Bank.objects.get_or_create(name="淄博周村农村商业银行", defaults={"region_id": "370306"})
     ent = demo_enterprise()
