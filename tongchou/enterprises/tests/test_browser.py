@@ -42,3 +42,26 @@ def test_staff_filter_the_list_and_open_an_enterprise(
     page.wait_for_load_state("networkidle")
     assert "13911112222" in page.inner_text("main")
     page.screenshot(path=str(screenshot_dir / "enterprises-detail.png"), full_page=True)
+
+
+def test_import_page_lists_bad_rows(login_page, live_server, tmp_path, screenshot_dir):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "名称", "所在区域代码", "行业代码", "从业人员（人）", "营业收入（万元）"])
+    ws.append([make_uscc("370306", 61), "淄博甲有限公司", "370306001", "C17", 30, 500])
+    ws.append([make_uscc("370306", 62)[:-1] + "I", "淄博乙有限公司", "370306001", "C17", 30, 500])
+    ws.append([make_uscc("370306", 63), "淄博丙有限公司", "370306999", "C17", "三十", 500])
+    path = tmp_path / "名录.xlsx"
+    wb.save(path)
+    page = login_page("admin")
+    page.goto(f"{live_server.url}/enterprises/import/")
+    page.set_input_files("#id_file", str(path))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "第3、4行" in page.inner_text("#import-error")
+    rows = page.locator("#import-errors tbody tr").all_inner_texts()
+    assert rows[0].startswith("3") and "第18位字符“I”不合法" in rows[0]
+    assert any("所在区域代码" in r for r in rows) and any("从业人员" in r for r in rows)
+    page.screenshot(path=str(screenshot_dir / "enterprises-import-errors.png"), full_page=True)
