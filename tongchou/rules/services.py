@@ -396,8 +396,11 @@ def _trace_for(spec_info: dict, condition_values: list, facts_row: dict, meta: d
             if prev and now is not None and prev > 0:
                 value = round(max(0.0, prev - now) / prev, 6)
         on, source = meta.get(name, ("", ""))
-        if name == "layoff_rate":
-            source = source or "推算"
+        if name == "layoff_rate" and not source:
+            inputs = [
+                meta.get(n, ("", ""))[0] for n in ("insured_employees_prev_year_end", "insured_employees")
+            ]
+            on, source = max(inputs), "由参保人数推算"
         entry = {"value": _num(value), "as_of": on, "source": source}
         used[name] = entry
         f = schema.FACTS[name]

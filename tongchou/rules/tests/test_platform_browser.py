@@ -66,7 +66,7 @@ def test_enterprise_sees_policies_near_misses_missing_facts_and_confirms(
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/rules/mine/")
-    page.screenshot(path=str(screenshot_dir / "rules_3_my_policies_phone.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "rules_3_my_policies_phone.png"))
 
 
 def test_simulation_page_compares_versions_against_a_budget_with_charts(
@@ -116,3 +116,44 @@ def test_editor_live_preview_shows_errors_at_the_spot_and_the_reach(
     page.fill("textarea[name=cond_expr_0]", "insured_employees_prev_year_end > 100")
     page.wait_for_selector("#preview-reach")
     assert page.inner_text("#preview-reach").startswith("0")
+
+
+def test_department_puts_cases_on_publicity_and_the_public_objects(
+    page, live_server, login_page, matched_enterprise, users, screenshot_dir
+):
+    from tongchou.rules import services
+    from tongchou.rules.models import Delivery
+
+    owner = users["enterprise"]
+    dlv = Delivery.objects.get(enterprise=matched_enterprise, rule_id="zhoucun.job_retention_refund")
+    services.delivery_confirm(delivery=dlv, user=owner)
+
+    login_page("department")
+    page.goto(f"{live_server.url}/rules/")
+    assert "稳岗返还" in page.inner_text("table")
+    page.screenshot(path=str(screenshot_dir / "rules_6_staff_index.png"))
+    page.goto(f"{live_server.url}/rules/deliveries/?status=confirmed")
+    page.click("text=全部列入公示")
+    page.wait_for_load_state("networkidle")
+    assert "已将 1 件已确认事项列入公示" in page.inner_text(".messages")
+    page.screenshot(path=str(screenshot_dir / "rules_7_workbench.png"), full_page=True)
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/rules/publicity/")
+    assert matched_enterprise.name in page.inner_text("table")
+    page.click('a.btn:has-text("提出异议")')
+    page.fill("#id_text", "该企业裁员情况与公示不符，请核实。")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "异议已提交" in page.inner_text(".messages")
+
+    login_page("department")
+    page.goto(f"{live_server.url}/rules/deliveries/{dlv.pk}/")
+    assert "该企业裁员情况与公示不符" in page.inner_text("main")
+    page.screenshot(path=str(screenshot_dir / "rules_8_delivery_detail.png"), full_page=True)
+    page.select_option("select[name=decision]", "dismissed")
+    page.fill("textarea[name=resolution]", "经核实，参保人数与社保记录一致。")
+    page.click("text=提交处理意见")
+    page.wait_for_load_state("networkidle")
+    dlv.refresh_from_db()
+    assert dlv.status == "publicity"
