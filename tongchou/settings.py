@@ -201,4 +201,5 @@ TONGCHOU_DEMO_STEPS: list[str] = [
     "tongchou.core.demo.step_accounts",
     "tongchou.core.demo.step_policies",
     "tongchou.rules.demo.seed",  # keep after the policies step
+    "tongchou.appeals.demo.seed",  # after accounts and policies
 ]
