@@ -9,14 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 def _value(fv: dict) -> str:
-    v = fv.get("value")
-    if v is None:
-        return "（缺）"
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, float):
-        v = f"{v:,.6f}".rstrip("0").rstrip(".")
-    return f"{v}{fv.get('unit') or ''}"
+    from tongchou.rules.templatetags.rules_tags import fact_value
+
+    return fact_value(fv.get("value"), fv.get("name") or "")
 
 
 def render(data: dict) -> str:
