@@ -15,12 +15,17 @@ def _value(fv: dict) -> str:
 
 
 def render(data: dict) -> str:
+    from tongchou.rules.engine import BENEFIT_KINDS
+
     lines = [f"{data['name']}（{data['uscc']}） 截至 {data['as_of']}", ""]
     lines.append(f"我可享受的政策（{len(data['eligible'])} 项，现金合计 {data['total_amount']:,.2f} 元）")
     for t in data["eligible"]:
-        amount = (
-            f"{t['amount_yuan']:,.2f} 元" if t["amount_yuan"] is not None else t["benefit_description"] or "—"
-        )
+        if t["amount_yuan"] is not None:
+            amount = f"{t['amount_yuan']:,.2f} 元"
+        elif t["benefit_value"] is not None:
+            amount = f"{BENEFIT_KINDS[t['benefit_kind']]} {t['benefit_value']:,.2f} 元"
+        else:
+            amount = t["benefit_description"] or BENEFIT_KINDS[t["benefit_kind"]]
         lines.append(
             f"  ✔ {t['name']} [{t['rule_id']} v{t['rule_version']}，措施 {t['measure_id']}]：{amount}"
         )
