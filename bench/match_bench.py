@@ -40,7 +40,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def phase_engine(parquet: str, keep: str) -> dict:
+def phase_engine(parquet: str, keep: str, explanations: str = "full") -> dict:
     import polars as pl
 
     from tongchou.rules.engine import evaluate, load_rules
@@ -49,7 +49,7 @@ def phase_engine(parquet: str, keep: str) -> dict:
     rules = load_rules(ROOT / "tongchou/rules/pack")
     base = peak_mb()
     t = time.perf_counter()
-    out = evaluate(rules, facts, AS_OF, keep=keep)
+    out = evaluate(rules, facts, AS_OF, keep=keep, explanations=explanations)
     seconds = time.perf_counter() - t
     counts = dict(out.group_by("status").len().iter_rows())
     return {
@@ -208,7 +208,7 @@ def main() -> None:
     if args.phase:
         a = args.phase_args
         result = {
-            "engine": lambda: phase_engine(a[0], a[1]),
+            "engine": lambda: phase_engine(*a),
             "handwritten": lambda: phase_handwritten(a[0], a[1]),
             "naive": lambda: phase_naive(a[0], int(a[1]), int(a[2])),
             "openfisca": lambda: phase_openfisca(a[0]),
@@ -230,6 +230,7 @@ def main() -> None:
         results = {}
         phases = [
             ("engine", [parquet, args.keep]),
+            ("engine_short", [parquet, args.keep, "short"]),
             ("engine_all", [parquet, "all"]),
             ("handwritten", [parquet, args.keep]),
             ("naive", [parquet, str(args.sample), str(args.n)]),
@@ -238,7 +239,7 @@ def main() -> None:
         for name, pargs in phases:
             if name in skip or (name == "openfisca" and not OFVENV.exists()):
                 continue
-            phase = "engine" if name == "engine_all" else name
+            phase = "engine" if name.startswith("engine") else name
             results[name] = run_phase(phase, *pargs)
             print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
     eng, hand, naive = results.get("engine", {}), results.get("handwritten", {}), results.get("naive", {})
@@ -247,6 +248,9 @@ def main() -> None:
         print(
             f"  engine ({args.keep}): {eng['seconds']:.2f}s, peak {eng['peak_mb']:.0f} MB, {eng['rows']:,} rows"
         )
+    if "seconds" in results.get("engine_short", {}):
+        e = results["engine_short"]
+        print(f"  engine ({args.keep}, short explanations): {e['seconds']:.2f}s, peak {e['peak_mb']:.0f} MB")
     if "seconds" in results.get("engine_all", {}):
         e = results["engine_all"]
         print(f"  engine (all):     {e['seconds']:.2f}s, peak {e['peak_mb']:.0f} MB, {e['rows']:,} rows")

@@ -326,6 +326,7 @@ def evaluate(
     connection=None,
     source: str | None = None,
     keep: str = "all",
+    explanations: str = "full",
 ) -> pl.DataFrame:
     """Evaluate the rules in force on ``as_of`` over every enterprise.
 
@@ -338,6 +339,9 @@ def evaluate(
       With a frame and no source, the frame is copied into a temporary table first.
     * ``keep``: ``all`` rows; ``matched`` = eligible + unknown; ``relevant`` = matched +
       near misses.
+    * ``explanations``: ``full`` (amounts and near-miss numbers written into the text) or
+      ``short`` (shared templates only, the numbers stay in their columns: much less memory
+      for millions of rows).
 
     Returns one row per (enterprise in the rule's region, rule) with RESULT_SCHEMA columns.
     """
@@ -358,7 +362,7 @@ def evaluate(
         wide, layout = _run_postgres(plans, facts, connection, source)
     else:
         raise ValueError(f"unknown engine {engine!r}")
-    return finish(to_long(wide, layout, keep), layout)
+    return finish(to_long(wide, layout, keep), layout, explanations=explanations)
 
 
 def _run_duckdb(plans, facts, connection, source):
@@ -462,7 +466,7 @@ def missing_facts(plan: RulePlan, values: list[bool | None], is_null, amount_mis
     return out
 
 
-def finish(long: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+def finish(long: pl.DataFrame, layout: Layout, *, explanations: str = "full") -> pl.DataFrame:
     """Attach words to the numeric rows: condition values, missing facts and explanation
     templates are computed once per distinct (rule, status, codes, missing mask) and joined;
     only amounts and near-miss numbers are formatted per row."""
@@ -488,9 +492,9 @@ def finish(long: pl.DataFrame, layout: Layout) -> pl.DataFrame:
             missing = missing_facts(plan, values, is_null, is_null("__amount__"))
         nm_cond = values.index(False) if st == 3 else None
         cmp = plan.comparisons[nm_cond] if nm_cond is not None else None
-        shape, parts = template_parts(plan, status, values, missing, nm_cond)
+        shape, parts, short = _template(plan, status, values, missing, nm_cond)
         rows.append(
-            (packed, spec.id, spec.version, spec.measure_id, status, spec.benefit.kind, values,
+            (packed, short, spec.id, spec.version, spec.measure_id, status, spec.benefit.kind, values,
              sum(1 for v in values if v is False), missing, st == 3,
              cmp.fact if cmp is not None else None, shape, *parts)
         )  # fmt: skip
@@ -498,6 +502,7 @@ def finish(long: pl.DataFrame, layout: Layout) -> pl.DataFrame:
         rows,
         schema={
             "key": pl.Int64,
+            "short": pl.String,
             "rule_id": pl.String,
             "rule_version": pl.Int64,
             "measure_id": pl.String,
@@ -523,7 +528,11 @@ def finish(long: pl.DataFrame, layout: Layout) -> pl.DataFrame:
     shape = pl.col("shape")
     df = (
         long.lazy()
-        .join(words.lazy(), on="key", how="left")
+        .join(
+            words.lazy().drop([] if explanations == "full" else ["p0", "p1", "p2", "p3"]),
+            on="key",
+            how="left",
+        )
         .with_columns(
             pl.when(pl.col("st") == 2).then(pl.col("value").round(2)).alias("benefit_value"),
             pl.when((pl.col("st") == 2) & (pl.col("benefit_kind") == "cash"))
@@ -537,33 +546,37 @@ def finish(long: pl.DataFrame, layout: Layout) -> pl.DataFrame:
         )
         .collect()
     )
-    # Text with numbers only for the rows that need it (most rows take their template).
-    parts = df.partition_by("shape", as_dict=True)
-    texts = {
-        0: pl.col("p0"),
-        1: pl.concat_str([pl.col("p0"), _fmt_money(pl.col("value")), pl.col("p1")]),
-        2: pl.concat_str(
-            [
-                pl.col("p0"),
-                _fmt_number(pl.col("near_miss_value")),
-                pl.col("p1"),
-                _fmt_number(pl.col("near_miss_threshold")),
-                pl.col("p2"),
-                _fmt_number(pl.col("near_miss_gap")),
-                pl.col("p3"),
-            ]  # fmt: skip
-        ),
-    }
-    df = pl.concat(
-        [
-            part.select(
-                [
-                    (texts[k[0]] if c == "explanation" else pl.col(c)).cast(t).alias(c)
-                    for c, t in RESULT_SCHEMA.items()
-                ]
-            )
-            for k, part in parts.items()
-        ]
+    # Text with numbers only for the rows that show them: every row starts from its shared
+    # template (string views into the few hundred templates, no copies); the rows with an
+    # amount or a near-miss distance get their own text scattered in.
+    text = df.get_column("short")
+    if explanations == "full":
+        text = text.clone()
+        shape = df.get_column("shape")
+        for k, expr in (
+            (1, pl.concat_str([pl.col("p0"), _fmt_money(pl.col("value")), pl.col("p1")])),
+            (
+                2,
+                pl.concat_str(
+                    [
+                        pl.col("p0"),
+                        _fmt_number(pl.col("near_miss_value")),
+                        pl.col("p1"),
+                        _fmt_number(pl.col("near_miss_threshold")),
+                        pl.col("p2"),
+                        _fmt_number(pl.col("near_miss_gap")),
+                        pl.col("p3"),
+                    ]  # fmt: skip
+                ),
+            ),
+        ):
+            idx = (shape == k).arg_true()
+            if len(idx):
+                text = text.scatter(idx, df[idx].select(expr).to_series())
+    elif explanations != "short":
+        raise ValueError("explanations must be 'full' or 'short'")
+    df = df.with_columns(text.alias("explanation")).select(
+        [pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()]
     )
     return df
 
@@ -573,6 +586,15 @@ def template_parts(
 ) -> tuple[int, tuple[str, str, str, str]]:
     """The explanation as fixed text around placeholders. Shape 0: text only; shape 1:
     p0 + amount + p1; shape 2: p0 + value + p1 + threshold + p2 + gap + p3."""
+    shape, parts, _ = _template(plan, status, values, missing, nm_cond)
+    return shape, parts
+
+
+def _template(
+    plan: RulePlan, status: str, values: list[bool | None], missing: list[str], nm_cond: int | None
+) -> tuple[int, tuple[str, str, str, str], str]:
+    """(shape, parts, short): ``short`` is the same explanation without per-enterprise
+    numbers (used with ``explanations="short"``; the numbers are in their own columns)."""
     spec = plan.spec
     labels = [c.label for c in spec.conditions]
     tail = (
@@ -586,28 +608,30 @@ def template_parts(
         if plan.formula is not None:
             verb = {"cash": "可获", "fee_reduction": "可减免", "deferral": "可缓缴", "service": "价值"}[kind]
             desc = f"（{spec.benefit.description}）" if spec.benefit.description else ""
-            return 1, (text + verb, f"元{desc}。{tail}", "", "")
+            short = (
+                f"{text}{verb}{'补贴' if kind == 'cash' else '相应金额'}{desc}，金额见 benefit_value。{tail}"
+            )
+            return 1, (text + verb, f"元{desc}。{tail}", "", ""), short
         if spec.benefit.description:
             text += f"可享受：{spec.benefit.description}。"
         else:
             text += f"可享受{BENEFIT_KINDS[kind]}。"
-        return 0, (text + tail, "", "", "")
+        return 0, (text + tail, "", "", ""), text + tail
     if status == "unknown":
         text = f"需补充：{'、'.join(schema.label(n) for n in missing)}" if missing else "需补充相关数据"
         ok = [labels[j] for j, v in enumerate(values) if v is True]
         if ok:
             text += f"（已符合：{'；'.join(ok)}）"
-        return 0, (text + "。", "", "", "")
+        return 0, (text + "。", "", "", ""), text + "。"
     failed = [labels[j] for j, v in enumerate(values) if v is False]
     text = f"不符合：{'；'.join(failed)}。"
     if nm_cond is not None:
         cmp = plan.comparisons[nm_cond]
         if cmp is not None:
-            return 2, (
-                f"{text}差一点：{schema.label(cmp.fact)}为",
-                f"，{_NEGATE[cmp.op]} ",
-                "，差",
-                "。",
+            return (
+                2,
+                (f"{text}差一点：{schema.label(cmp.fact)}为", f"，{_NEGATE[cmp.op]} ", "，差", "。"),
+                f"{text}差一点：仅此一项条件不符合（{schema.label(cmp.fact)}，差距见 near_miss_gap）。",
             )
         text += "差一点：仅此一项条件不符合。"
-    return 0, (text, "", "", "")
+    return 0, (text, "", "", ""), text
