@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from tongchou.enterprises import refdata
 from tongchou.enterprises.template import COLUMNS_BY_KEY, GENERATED_FACT_COLUMNS, REGISTRY_COLUMNS
@@ -147,45 +148,53 @@ def target_regions(region_code: str) -> list[dict[str, str]]:
     return counties or under
 
 
+def _gather(values: list[str], idx: np.ndarray) -> pl.Series:
+    """Strings by index, built in polars (numpy unicode arrays convert to polars slowly)."""
+    return pl.Series(values, dtype=pl.String).gather(pl.Series(idx.astype(np.uint32)))
+
+
 def generate_frame(count: int, region_code: str, seed: int = 0, *, start_serial: int = 0) -> pl.DataFrame:
     """``count`` synthetic entities in ``region_code``; columns = template keys + generated facts."""
     rng = np.random.default_rng(seed)
     regions = target_regions(region_code)
     n = int(count)
-    # --- where: counties weighted alike, towns within; ~25% of sole proprietors per town anyway
-    region_codes = np.array([r["code"] for r in regions])
-    county_of = np.array([r["code"][:6] for r in regions])
+    # --- where: every town (or county) alike
+    region_codes = [r["code"] for r in regions]
+    counties = sorted({c[:6] for c in region_codes})
+    county_of_region = np.array([counties.index(c[:6]) for c in region_codes])
     reg_idx = rng.integers(0, len(regions), n)
-    reg = region_codes[reg_idx]
-    county = county_of[reg_idx]
+    county_idx = county_of_region[reg_idx]
 
     # --- kind: sole proprietors the majority
     kind_roll = rng.random(n)
-    kind = np.where(
-        kind_roll < 0.66, "sole_proprietor", np.where(kind_roll < 0.97, "enterprise", "cooperative")
-    )
-    is_sole = kind == "sole_proprietor"
-    is_coop = kind == "cooperative"
+    kind_idx = np.where(kind_roll < 0.66, 0, np.where(kind_roll < 0.97, 1, 2))
+    is_sole = kind_idx == 0
+    is_ent = kind_idx == 1
+    is_coop = kind_idx == 2
 
     # --- industry by kind and district
-    codes = np.array(list(INDUSTRY_MIX))
+    codes = list(INDUSTRY_MIX)
     base_ent = np.array([v[0] for v in INDUSTRY_MIX.values()])
     base_sole = np.array([v[1] for v in INDUSTRY_MIX.values()])
     rev_per_emp = np.array([v[2] for v in INDUSTRY_MIX.values()], dtype=float)
     industry_idx = np.empty(n, dtype=np.int64)
-    for cty in np.unique(county):
-        lean = DISTRICT_LEANING.get(str(cty), {})
-        jitter = np.random.default_rng(_stable_int(str(cty))).uniform(0.7, 1.3, len(codes))
+    for ci, cty in enumerate(counties):
+        lean = DISTRICT_LEANING.get(cty, {})
+        jitter = np.random.default_rng(_stable_int(cty)).uniform(0.7, 1.3, len(codes))
         mult = np.array([lean.get(c, lean.get(c[:1], 1.0)) for c in codes]) * jitter
+        in_county = county_idx == ci
         for mask, base in ((~is_sole, base_ent), (is_sole, base_sole)):
-            sel = np.flatnonzero((county == cty) & mask)
+            sel = np.flatnonzero(in_county & mask)
             if sel.size:
                 w = base * mult
                 industry_idx[sel] = rng.choice(len(codes), size=sel.size, p=w / w.sum())
     coop_sel = np.flatnonzero(is_coop)  # farmers' cooperatives farm
     industry_idx[coop_sel] = np.where(rng.random(coop_sel.size) < 0.7, 0, 1)
-    industry = codes[industry_idx]
-    section = np.array([c[:1] for c in codes])[industry_idx]
+    code_flag = lambda test: np.array([test(c) for c in codes])[industry_idx]  # noqa: E731
+    is_sector_ind = code_flag(lambda c: c[0] in "BCD")
+    is_c = code_flag(lambda c: c[0] == "C")
+    is_cim = code_flag(lambda c: c[0] in "CIM")
+    is_l72 = code_flag(lambda c: c.startswith("L72"))
 
     # --- size: employees lognormal, revenue = employees x per-capita revenue, assets ~ revenue
     emp = np.where(
@@ -197,7 +206,6 @@ def generate_frame(count: int, region_code: str, seed: int = 0, *, start_serial:
     per_cap = rev_per_emp[industry_idx] * rng.lognormal(0.0, 0.55, n)
     revenue = np.round(emp * per_cap * np.where(is_sole, 0.35, 1.0), 2)
     assets = np.round(revenue * rng.lognormal(-0.1, 0.7, n), 2)
-    is_sector_ind = np.isin(section, ["B", "C", "D"])
     above = (~is_sole) & np.where(is_sector_ind, revenue >= 2000, revenue >= 5000)
 
     # --- dates: 1985-2020, sole proprietors recent-leaning
@@ -209,42 +217,39 @@ def generate_frame(count: int, region_code: str, seed: int = 0, *, start_serial:
 
     # --- USCC: authority 9, entity 1/2/3, region = county (a few enterprises registered by the city)
     entity_digit = np.where(is_sole, 2, np.where(is_coop, 3, 1))
-    city_reg = (kind == "enterprise") & (rng.random(n) < 0.05)
-    reg_region = np.where(city_reg, np.array([c[:4] + "00" for c in county]), county)
+    city_reg = is_ent & (rng.random(n) < 0.05)
+    county_bytes = np.frombuffer("".join(counties).encode("ascii"), dtype=np.uint8).reshape(-1, 6)
+    city_bytes = county_bytes.copy()
+    city_bytes[:, 4:6] = ord("0")
+    region_bytes = np.where(city_reg[:, None], city_bytes[county_idx], county_bytes[county_idx])
     serial_base = (_stable_int(f"{region_code}:{seed}") % 500_000_000) + start_serial
     serials = serial_base + np.arange(n, dtype=np.int64)
-    uscc = uscc_batch(reg_region, entity_digit, serials)
+    uscc = uscc_batch(region_bytes, entity_digit, serials, as_series=True)
 
     # --- names
-    t1 = np.array(TRADE_CHARS)[rng.integers(0, len(TRADE_CHARS), n)]
-    t2 = np.array(TRADE_CHARS)[rng.integers(0, len(TRADE_CHARS), n)]
-    ent_word = np.array([_word(c, INDUSTRY_WORD, "实业") for c in codes])[industry_idx]
-    sole_word = np.array([_word(c, SOLE_WORD, "经营部") for c in codes])[industry_idx]
     place = {r["code"]: r["name"] for r in refdata.regions()}
-    uniq = np.unique(county)
-    county_pos = np.searchsorted(uniq, county)
-    cname = np.array([place.get(str(c), "") for c in uniq])[county_pos]
-    city_name = np.array([place.get(str(c)[:4] + "00", "淄博")[:2] for c in uniq])[county_pos]
-    surname = np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n)]
-    given1 = np.array(GIVEN)[rng.integers(0, len(GIVEN), n)]
-    given2 = np.array(GIVEN)[rng.integers(0, len(GIVEN), n)]
+    t1 = rng.integers(0, len(TRADE_CHARS), n)
+    t2 = rng.integers(0, len(TRADE_CHARS), n)
+    surname = rng.integers(0, len(SURNAMES), n)
+    given1 = rng.integers(0, len(GIVEN), n)
+    given2 = rng.integers(0, len(GIVEN), n)
     two_char_given = rng.random(n) < 0.7
 
     df = pl.DataFrame(
         {
             "uscc": uscc,
-            "_cname": cname,
-            "_city": city_name,
-            "_t1": t1,
-            "_t2": t2,
-            "_ent_word": ent_word,
-            "_sole_word": sole_word,
-            "_surname": surname,
-            "_g1": given1,
-            "_g2": np.where(two_char_given, given2, ""),
-            "kind": kind,
-            "region_code": reg,
-            "industry_code": industry,
+            "_cname": _gather([place.get(c, "") for c in counties], county_idx),
+            "_city": _gather([place.get(c[:4] + "00", "淄博")[:2] for c in counties], county_idx),
+            "_t1": _gather(TRADE_CHARS, t1),
+            "_t2": _gather(TRADE_CHARS, t2),
+            "_ent_word": _gather([_word(c, INDUSTRY_WORD, "实业") for c in codes], industry_idx),
+            "_sole_word": _gather([_word(c, SOLE_WORD, "经营部") for c in codes], industry_idx),
+            "_surname": _gather(SURNAMES, surname),
+            "_g1": _gather(GIVEN, given1),
+            "_g2": _gather(["", *GIVEN], np.where(two_char_given, given2 + 1, 0)),
+            "kind": _gather(["sole_proprietor", "enterprise", "cooperative"], kind_idx),
+            "region_code": _gather(region_codes, reg_idx),
+            "industry_code": _gather(codes, industry_idx),
             "employees": emp.astype(np.int64),
             "revenue_wan": revenue,
             "assets_wan": assets,
@@ -252,9 +257,9 @@ def generate_frame(count: int, region_code: str, seed: int = 0, *, start_serial:
             "above_designated_size": above,
             "foreign_invested": (~is_sole) & (rng.random(n) < 0.02),
             "exporter": (~is_sole) & is_sector_ind & (rng.random(n) < 0.12),
-            "high_tech": (kind == "enterprise") & np.isin(section, ["C", "I", "M"]) & (rng.random(n) < 0.06),
+            "high_tech": is_ent & is_cim & (rng.random(n) < 0.06),
             "_phone": rng.integers(0, 10**8, n),
-            "_prefix": np.array(["13", "15", "18", "17"])[rng.integers(0, 4, n)],
+            "_prefix": _gather(["13", "15", "18", "17"], rng.integers(0, 4, n)),
             "_p3": rng.integers(0, 10, n),
             "_has_phone": rng.random(n) < 0.9,
         }
@@ -277,12 +282,12 @@ def generate_frame(count: int, region_code: str, seed: int = 0, *, start_serial:
         legal_representative=pl.concat_str([pl.col("_surname"), pl.col("_g1"), pl.col("_g2")]),
         contact_phone=phone.otherwise(pl.lit("")),
     )
-    df = df.with_columns(_facts(rng, n, emp, is_sole, section, industry))
+    df = df.with_columns(_facts(rng, n, emp, is_sole, is_c, is_l72))
     ordered = [c.key for c in REGISTRY_COLUMNS] + [c.key for c in GENERATED_FACT_COLUMNS]
     return df.select(ordered)
 
 
-def _facts(rng: np.random.Generator, n: int, emp, is_sole, section, industry) -> list[pl.Series]:
+def _facts(rng: np.random.Generator, n: int, emp, is_sole, is_c, is_l72) -> list[pl.Series]:
     """The department facts the rules engine reads, with realistic gaps."""
     insured = np.round(emp * rng.uniform(0.4, 1.0, n)).astype(np.int64)
     insured = np.where(is_sole & (rng.random(n) < 0.7), 0, insured)
@@ -292,12 +297,11 @@ def _facts(rng: np.random.Generator, n: int, emp, is_sole, section, industry) ->
     employer_monthly = np.round(insured * rng.uniform(600, 780, n), 2)
     rent = np.round(rng.lognormal(9.2, 0.8, n), 0)
     rents_soe = (rng.random(n) < 0.06) & ~is_sole
-    is_c = section == "C"
     epi = (rng.random(n) < 0.03) & is_c
     epi_amount = np.round(rng.lognormal(14.5, 1.0, n), 0)
     equip = (rng.random(n) < 0.15) & ~is_sole
     equip_amount = np.round(rng.lognormal(13.0, 1.2, n), 0)
-    hr = (np.char.startswith(industry.astype(str), "L72")) & ~is_sole & (rng.random(n) < 0.05)
+    hr = is_l72 & ~is_sole & (rng.random(n) < 0.05)
     placements = rng.integers(5, 400, n)
     incubator_roll = rng.random(n)
     incubator = np.where(
@@ -333,14 +337,21 @@ def _facts(rng: np.random.Generator, n: int, emp, is_sole, section, industry) ->
     ]
 
 
-def uscc_batch(region6: np.ndarray, entity_digit: np.ndarray, serials: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`tongchou.enterprises.uscc.make_uscc` for authority 9 ("MA" + 6 serial chars)."""
+def uscc_batch(
+    region6: np.ndarray, entity_digit: np.ndarray, serials: np.ndarray, *, as_series: bool = False
+):
+    """Vectorised :func:`tongchou.enterprises.uscc.make_uscc` for authority 9 ("MA" + 6 serial chars).
+
+    ``region6``: six-digit codes as strings, or an (n, 6) uint8 array of their ASCII digits.
+    """
     n = len(serials)
+    if region6.dtype.kind in "UO":
+        region6 = np.frombuffer("".join(region6.astype(str)).encode("ascii"), dtype=np.uint8).reshape(n, 6)
     alpha_ascii = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
     out = np.empty((n, 18), dtype=np.uint8)
     out[:, 0] = ord("9")
     out[:, 1] = ord("0") + entity_digit.astype(np.uint8)
-    out[:, 2:8] = np.frombuffer("".join(region6.astype(str)).encode("ascii"), dtype=np.uint8).reshape(n, 6)
+    out[:, 2:8] = region6
     out[:, 8] = ord("M")
     out[:, 9] = ord("A")
     s = serials.astype(np.int64).copy()
@@ -358,6 +369,10 @@ def uscc_batch(region6: np.ndarray, entity_digit: np.ndarray, serials: np.ndarra
     vals = lookup[out[:, :17]]
     c = (31 - (vals * np.array(WEIGHTS)).sum(axis=1) % 31) % 31
     out[:, 17] = alpha_ascii[c]
+    if as_series:  # straight from the bytes, no per-row Python strings
+        offsets = np.arange(0, 18 * (n + 1), 18, dtype=np.int32)
+        arr = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(out.tobytes()))
+        return pl.Series("uscc", arr)
     return out.view("S18").ravel().astype(str)
 
 
