@@ -111,3 +111,64 @@ def test_figures_page_draws_charts(page, live_server, login_page, users, submit,
     page.wait_for_selector("#chart-departments canvas")
     assert "诉求总数" in page.inner_text("#kpis")
     page.screenshot(path=str(screenshot_dir / "appeals_7_figures.png"), full_page=True)
+
+
+def test_transfer_return_merge_close_reopen_in_browser(
+    page, live_server, login_page, users, department, submit, screenshot_dir
+):
+    from tongchou.appeals import services
+    from tongchou.regions.models import Department
+
+    other = Department.objects.filter(region_id=department.region_id).exclude(pk=department.pk).first()
+    leader, dept_user, ent_user = users["leader"], users["department"], users["enterprise"]
+    a = submit(text="第一件：我公司遇到困难，请协调")
+    b = submit(text="第二件：同一个困难，再次反映")
+    c = submit(text="第三件：需要协调的事情")
+    d = submit(text="第四件：还需要协调的事情")
+    for x in (a, c, d):
+        services.appeal_dispatch(appeal=x, department=department, actor=leader)
+    for x in (c, d):
+        services.appeal_accept(appeal=x, actor=dept_user)
+        services.appeal_answer(appeal=x, actor=dept_user, answer="已答复")
+    services.appeal_rate(appeal=c, actor=ent_user, rating="satisfied")
+    services.appeal_rate(appeal=d, actor=ent_user, rating="dissatisfied", comment="没有解决")
+
+    # the department transfers A with a reason; it then disappears from its list
+    login_page("department")
+    page.goto(f"{live_server.url}/appeals/{a.number}/")
+    page.select_option(".action-transfer select[name=department]", str(other.pk))
+    page.fill(".action-transfer input[name=reason]", "属于对方职责")
+    page.click(".action-transfer button")
+    page.wait_for_load_state("networkidle")
+    assert a.number not in page.inner_text("main")
+
+    # the leader returns A to the queue, merges B into A, closes C
+    _switch(page, login_page, "leader")
+    page.goto(f"{live_server.url}/appeals/{a.number}/")
+    assert "属于对方职责" in page.inner_text("#history")
+    page.fill(".action-return input[name=reason]", "重新研判")
+    page.click(".action-return button")
+    page.wait_for_load_state("networkidle")
+    assert "待分办" in page.inner_text("h1")
+    page.goto(f"{live_server.url}/appeals/{b.number}/")
+    page.fill(".action-merge input[name=into]", a.number)
+    page.fill(".action-merge input[name=reason]", "重复反映")
+    page.click(".action-merge button")
+    page.wait_for_load_state("networkidle")
+    assert "已合并" in page.inner_text("h1")
+    page.goto(f"{live_server.url}/appeals/{c.number}/")
+    page.click(".action-close button")
+    page.wait_for_load_state("networkidle")
+    assert "已办结" in page.inner_text("h1")
+
+    # the enterprise reopens D after 不满意
+    _switch(page, login_page, "enterprise")
+    page.goto(f"{live_server.url}/appeals/{d.number}/")
+    page.fill(".action-reopen input[name=reason]", "问题依旧")
+    page.click(".action-reopen button")
+    page.wait_for_load_state("networkidle")
+    assert "已分办" in page.inner_text("h1")
+    page.screenshot(path=str(screenshot_dir / "appeals_8_reopened.png"), full_page=True)
+
+    statuses = {x.number: x.status for x in Appeal.objects.filter(pk__in=[a.pk, b.pk, c.pk, d.pk])}
+    assert statuses == {a.number: "submitted", b.number: "merged", c.number: "closed", d.number: "dispatched"}

@@ -115,3 +115,36 @@ def test_reopen_gets_new_deadline_and_new_escalation(dispatched, staff, users):
     dispatched.refresh_from_db()
     assert dispatched.feedback_due == at("2020-05-13T23:59:59")
     assert run_once(at("2020-05-14T09:00"))["feedback_overdue"] == 1
+
+
+def test_worker_loop_survives_a_failing_pass_and_stops(monkeypatch):
+    import threading
+
+    from tongchou.appeals import worker
+
+    calls = []
+    stop = threading.Event()
+
+    def fake_run_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database restarting")
+        stop.set()
+        return {}
+
+    monkeypatch.setattr(worker, "run_once", fake_run_once)
+    worker.run_forever(interval=0, stop=stop)
+    assert len(calls) == 2
+
+
+def test_serve_starts_the_worker_thread(monkeypatch):
+    from django.conf import settings
+
+    from tongchou.appeals import worker
+
+    assert "tongchou.appeals.worker.start_worker_thread" in settings.TONGCHOU_BACKGROUND_WORKERS
+    started = []
+    monkeypatch.setattr(worker, "run_forever", lambda interval: started.append(interval))
+    thread = worker.start_worker_thread(interval=5)
+    thread.join(timeout=5)
+    assert thread.daemon and started == [5]
