@@ -195,3 +195,12 @@ def test_open311_staff_search_with_api_key(client, users, department):
     )
     r = client.get(f"/open311/v2/requests.json?api_key={raw}&status=open&service_code=tax")
     assert r.status_code == 200 and len(r.json()) == 1
+
+
+def test_eligibility_hook_degrades_to_nothing(submit, users):
+    from tongchou.appeals.eligibility import eligibility_for_appeal
+
+    appeal = submit(text="稳岗返还政策我们企业能否享受？", measure_ids=["no-such/1"])
+    assert eligibility_for_appeal(appeal) == []
+    appeal.enterprise = None
+    assert eligibility_for_appeal(appeal) == []
