@@ -79,3 +79,36 @@ def test_route_cli_prints_department_from_department_list():
     assert body["category"] == "social_insurance"
     assert len(body["candidates"]) >= 3
     assert all(set(c) == {"department", "score"} for c in body["candidates"])
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["deadline", "--from", "2020-04-30T10:00", "--working-days", "2"], {"due": "2020-05-07T23:59:59"}),
+        (
+            ["route", "银行抽贷，请协调续贷"],
+            {"department": "周村区地方金融监督管理局", "category": "financing"},
+        ),
+    ],
+)
+def test_cli_contracts_work_without_a_database(tmp_path, args, expected):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "TONGCHOU_HOME": str(tmp_path), "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    r = subprocess.run(
+        [sys.executable, "-m", "tongchou", *args],
+        cwd=Path(__file__).resolve().parents[3],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    body = json.loads(r.stdout)
+    assert {k: body[k] for k in expected} == expected
+    if args[0] == "route":
+        assert len(body["candidates"]) >= 3

@@ -5,7 +5,35 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from tongchou.appeals.routing import Router, default_categories, default_departments
+from tongchou.appeals.routing import (
+    DepartmentProfile,
+    Router,
+    default_categories,
+    default_departments,
+    normalise_department_name,
+)
+
+
+def _profiles_from_reference_file(code: str) -> list[DepartmentProfile]:
+    """No database: the region's departments from the shipped department list (regions/data), with
+    the default keyword rules matched by name or alias — so the names printed are still the list's."""
+    from tongchou.regions.reference import DEPARTMENTS_CSV, _rows
+
+    defaults = {}
+    for prof in default_departments():
+        for n in (prof.name, *prof.aliases):
+            defaults.setdefault(normalise_department_name(n), prof)
+    profiles = []
+    for row in _rows(DEPARTMENTS_CSV):
+        if row.get("region_code") != code:
+            continue
+        names = [row["name"], row.get("short_name", ""), *row.get("aliases", "").split("|")]
+        prof = next(
+            (defaults[n] for n in map(normalise_department_name, filter(None, names)) if n in defaults), None
+        )
+        if prof is not None:
+            profiles.append(DepartmentProfile(row["name"], prof.aliases, prof.keywords))
+    return profiles or list(default_departments())
 
 
 class Command(BaseCommand):
@@ -32,7 +60,7 @@ class Command(BaseCommand):
         except DatabaseError:
             router = None  # no database: the shipped keyword rules still answer
         if router is None:
-            router = Router(default_departments(), default_categories())
+            router = Router(_profiles_from_reference_file(code), default_categories())
         result = router.route(text, limit=max(limit, 3))
         best = result.best
         out = {
