@@ -26,7 +26,12 @@ REPO = Path(__file__).resolve().parents[1]
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tongchou_bench_pages"))
+    ap.add_argument(
+        "--db",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tongchou_bench_pages"
+        ),
+    )
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
 
@@ -36,7 +41,12 @@ def main() -> None:
     with psycopg.connect(args.db.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": args.db, "TONGCHOU_HOME": str(REPO / "var" / "bench"), "LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.db,
+        "TONGCHOU_HOME": str(REPO / "var" / "bench"),
+        "LOG_LEVEL": "ERROR",
+    }
     subprocess.run([sys.executable, "-m", "tongchou", "migrate", "-v0"], cwd=REPO, env=env, check=True)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongchou.settings")
@@ -54,7 +64,9 @@ def main() -> None:
     if have != args.rows:
         t0 = time.perf_counter()
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE appeals_appeal, appeals_appealevent, appeals_escalation, appeals_attachment CASCADE")
+            cur.execute(
+                "TRUNCATE appeals_appeal, appeals_appealevent, appeals_escalation, appeals_attachment CASCADE"
+            )
             cur.execute("SELECT array_agg(id ORDER BY id) FROM regions_department WHERE region_id = '370306'")
             depts = cur.fetchone()[0]
             cur.execute(
@@ -86,16 +98,24 @@ def main() -> None:
                 """,
                 [depts, len(depts), args.rows, args.rows],
             )
-            cur.execute("UPDATE appeals_appeal SET status = 'submitted', department_id = NULL, feedback_at = NULL, answered_at = NULL WHERE mod(id, 50) = 0")
+            cur.execute(
+                "UPDATE appeals_appeal SET status = 'submitted', department_id = NULL, feedback_at = NULL, answered_at = NULL WHERE mod(id, 50) = 0"
+            )
             cur.execute("ANALYZE appeals_appeal")
         print(json.dumps({"generated": args.rows, "seconds": round(time.perf_counter() - t0, 1)}))
 
-    leader, _ = User.objects.get_or_create(username="bench_leader", defaults={"role": "leader", "region_id": "370300"})
-    admin, _ = User.objects.get_or_create(username="bench_admin", defaults={"role": "admin", "is_superuser": True, "is_staff": True})
+    leader, _ = User.objects.get_or_create(
+        username="bench_leader", defaults={"role": "leader", "region_id": "370300"}
+    )
+    admin, _ = User.objects.get_or_create(
+        username="bench_admin", defaults={"role": "admin", "is_superuser": True, "is_staff": True}
+    )
     from tongchou.regions.models import Department
 
     dept = Department.objects.filter(region_id="370306").order_by("id").first()
-    staff, _ = User.objects.get_or_create(username="bench_dept", defaults={"role": "department", "department": dept})
+    staff, _ = User.objects.get_or_create(
+        username="bench_dept", defaults={"role": "department", "department": dept}
+    )
     year_ago = time.strftime("%Y-%m-%d", time.localtime(time.time() - 365 * 86400))
     pages = [
         ("figures (30 days, leader)", leader, "/appeals/figures/"),
@@ -119,7 +139,9 @@ def main() -> None:
             t = time.perf_counter()
             r = c.get(url)
             times.append(1000 * (time.perf_counter() - t))
-        results.append({"page": label, "median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)})
+        results.append(
+            {"page": label, "median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
+        )
         print(json.dumps(results[-1], ensure_ascii=False))
     # the Excel ledger for one week, for scale
     c = Client()
@@ -127,7 +149,16 @@ def main() -> None:
     week_ago = time.strftime("%Y-%m-%d", time.localtime(time.time() - 6 * 86400))
     t = time.perf_counter()
     r = c.get(f"/appeals/ledger.xlsx?start={week_ago}")
-    print(json.dumps({"page": "ledger.xlsx (7 days, leader)", "ms": round(1000 * (time.perf_counter() - t), 1), "bytes": len(r.content)}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "page": "ledger.xlsx (7 days, leader)",
+                "ms": round(1000 * (time.perf_counter() - t), 1),
+                "bytes": len(r.content),
+            },
+            ensure_ascii=False,
+        )
+    )
     print(json.dumps({"rows": Appeal.objects.count()}))
 
 
