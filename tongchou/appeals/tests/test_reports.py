@@ -204,3 +204,25 @@ def test_eligibility_hook_degrades_to_nothing(submit, users):
     assert eligibility_for_appeal(appeal) == []
     appeal.enterprise = None
     assert eligibility_for_appeal(appeal) == []
+
+
+def test_public_rates_own_order_by_number_and_phone_only(client, users, department, zhoucun):
+    a, _ = services.appeal_submit(
+        text="市民反映：小区门口道路积水，请协调处理",
+        region=zhoucun,
+        contact_name="李先生",
+        contact_phone="13912345678",
+        auto_dispatch=False,
+    )
+    services.appeal_dispatch(appeal=a, department=department, actor=users["leader"])
+    services.appeal_accept(appeal=a, actor=users["department"])
+    services.appeal_answer(appeal=a, actor=users["department"], answer="已处理")
+    wrong = {"number": a.number, "phone": "13900000000", "do": "rate", "rating": "satisfied"}
+    client.post("/appeals/lookup/", wrong)
+    assert Appeal.objects.get(pk=a.pk).status == "answered"
+    client.post("/appeals/lookup/", {**wrong, "phone": "139 1234 5678"})
+    a.refresh_from_db()
+    assert (a.status, a.rating) == ("rated", "satisfied")
+    r = client.get(f"/appeals/lookup/?number={a.number}&phone=13912345678")
+    page = r.content.decode().replace('value="13912345678"', "")  # the visitor's own input echoed back
+    assert "13912345678" not in page and "139****5678" in page
