@@ -572,12 +572,21 @@ def finish(long: pl.DataFrame, layout: Layout, *, explanations: str = "full") ->
         ):
             idx = (shape == k).arg_true()
             if len(idx):
-                text = text.scatter(idx, df[idx].select(expr).to_series())
+                needed = [
+                    "p0",
+                    "p1",
+                    "p2",
+                    "p3",
+                    "value",
+                    "near_miss_value",
+                    "near_miss_threshold",
+                    "near_miss_gap",
+                ]
+                text = text.scatter(idx, df.select(needed)[idx].select(expr).to_series())
     elif explanations != "short":
         raise ValueError("explanations must be 'full' or 'short'")
-    df = df.with_columns(text.alias("explanation")).select(
-        [pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()]
-    )
+    df = df.drop(["p0", "p1", "p2", "p3", "short"], strict=False).with_columns(text.alias("explanation"))
+    df = df.select([pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()])
     return df
 
 
