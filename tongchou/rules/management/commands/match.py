@@ -73,7 +73,7 @@ class Command(BaseCommand):
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            bar = tqdm(total=facts.height, unit="企业", desc="匹配", file=sys.stderr)
+            bar = tqdm(total=facts.height, unit="企业", desc="匹配", file=sys.stderr, disable=False)
         parts = []
         try:
             for start in range(0, max(facts.height, 1), CHUNK):
