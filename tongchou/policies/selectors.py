@@ -87,9 +87,13 @@ def _fts_filter(qs: QuerySet, tokens: list[str]) -> QuerySet:
             )
         )
     if connection.vendor == "postgresql":
-        return qs.extra(  # noqa: S610 - parameters are bound
-            where=["to_tsvector('simple', policies_measure.tokens) @@ plainto_tsquery('simple', %s)"],
-            params=[" ".join(tokens)],
+        # A subquery fenced with OFFSET 0 keeps the planner on the GIN index whatever else is joined
+        # or filtered (otherwise a bad row estimate can make it evaluate to_tsvector row by row).
+        return qs.filter(
+            pk__in=RawSQL(
+                "SELECT measure_id FROM policies_measure_tsv WHERE tsv @@ plainto_tsquery('simple', %s) OFFSET 0",
+                (" ".join(tokens),),
+            )
         )
     for t in tokens:  # any other database: same semantics with LIKE on the token column
         qs = (

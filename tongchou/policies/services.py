@@ -57,22 +57,34 @@ def _department_map(region_id: str | None) -> dict[str, Any]:
 
 
 def _index_rows(rows: list[tuple[int, str]]) -> None:
-    """Keep the SQLite FTS5 table in step (PostgreSQL indexes the `tokens` column itself)."""
-    if connection.vendor == "sqlite" and rows:
+    """Keep the search side tables in step: SQLite FTS5 rows, PostgreSQL tsvector rows."""
+    if not rows:
+        return
+    if connection.vendor == "sqlite":
         _unindex([pk for pk, _ in rows])  # stale rows survive a test flush; never collide with them
         with connection.cursor() as cur:
             cur.executemany("INSERT INTO policies_measure_fts(rowid, tokens) VALUES (%s, %s)", rows)
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO policies_measure_tsv (measure_id, tsv) VALUES (%s, to_tsvector('simple', %s)) "
+                "ON CONFLICT (measure_id) DO UPDATE SET tsv = EXCLUDED.tsv",
+                rows,
+            )
 
 
 def _unindex(measure_ids: list[int]) -> None:
-    if connection.vendor == "sqlite" and measure_ids:
-        with connection.cursor() as cur:
-            for i in range(0, len(measure_ids), 500):
-                chunk = measure_ids[i : i + 500]
-                cur.execute(
-                    f"DELETE FROM policies_measure_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})",
-                    chunk,
-                )
+    table = {
+        "sqlite": ("policies_measure_fts", "rowid"),
+        "postgresql": ("policies_measure_tsv", "measure_id"),
+    }
+    if connection.vendor not in table or not measure_ids:
+        return
+    name, key = table[connection.vendor]
+    with connection.cursor() as cur:
+        for i in range(0, len(measure_ids), 500):
+            chunk = measure_ids[i : i + 500]
+            cur.execute(f"DELETE FROM {name} WHERE {key} IN ({','.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
 
 
 def _validate_slug(slug: str) -> None:
