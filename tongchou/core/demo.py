@@ -55,7 +55,7 @@ def step_policies(stdout: Any) -> str:
 
 
 DEMO_ENTERPRISE = {
-    "uscc": "91370306MA3C5WXH5F",
+    "uscc": "91370306MA3C5WXH7C",
     "name": "淄博周村丝路纺织有限公司",
     "region_id": "370306",
     "industry_id": "C17",

@@ -10,7 +10,7 @@ from typing import Any
 
 DEMO_AS_OF = dt.date(2020, 4, 15)
 FACTS_AS_OF = dt.date(2020, 3, 31)
-DEMO_USCC = "91370306MA3C5WXH5F"
+DEMO_USCC = "91370306MA3C5WXH7C"
 PACK = Path(__file__).parent / "pack"
 
 # Plausible facts of 淄博周村丝路纺织有限公司 (small textile firm in Zhoucun): eligible for several

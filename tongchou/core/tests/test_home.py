@@ -37,3 +37,10 @@ def test_public_home_has_no_figures(client):
     html = client.get("/").content.decode()
     assert 'class="kpi' not in html
     assert "登录平台" in html
+
+
+def test_demo_enterprise_has_a_valid_uscc():
+    from tongchou.core.demo import DEMO_ENTERPRISE
+    from tongchou.enterprises.uscc import check
+
+    assert check(DEMO_ENTERPRISE["uscc"]).valid
