@@ -163,10 +163,9 @@ def measure_search(*, q: str = "", limit: int = 30, offset: int = 0, **filters) 
         Value(0, output_field=IntegerField()),
     )
     ranked = qs.annotate(title_hits=title_hits).order_by("-title_hits", "rank_key")
-    # Sort only the keys (not the long text columns), then load the page's rows.
-    ordered = list(ranked.values_list("pk", "title_hits"))
-    total = len(ordered)
-    window = ordered[offset : offset + limit]
+    # Count without sorting; sort only the keys (a top-N in the database), then load the page's rows.
+    total = qs.count()
+    window = list(ranked.values_list("pk", "title_hits")[offset : offset + limit])
     by_pk = (
         Measure.objects.select_related("document", "document__region")
         .defer("tokens")
