@@ -38,34 +38,41 @@ def group_similar(
     centroids: list[dict[str, float]] = []
     sums: list[dict[str, float]] = []
     member_lists: list[list[int]] = []
-    for i, vec in enumerate(vectors):
+    groups_with: dict[str, set[int]] = {}  # token -> groups whose centroid has it (only those can match)
+
+    def best_group(vec: dict[str, float], *, min_members: int = 1) -> tuple[int, float]:
         best, best_sim = -1, 0.0
-        for g, centroid in enumerate(centroids):
-            sim = TfIdf.cosine(vec, centroid)
-            if sim > best_sim:
+        candidates = set().union(*(groups_with.get(t, ()) for t in vec)) if vec else set()
+        for g in candidates:
+            if len(member_lists[g]) < min_members:
+                continue
+            sim = TfIdf.cosine(vec, centroids[g])
+            if sim > best_sim or (sim == best_sim and g < best):
                 best, best_sim = g, sim
+        return best, best_sim
+
+    for i, vec in enumerate(vectors):
+        best, best_sim = best_group(vec)
         if best >= 0 and best_sim >= threshold:
             member_lists[best].append(i)
             total = sums[best]
             for t, v in vec.items():
                 total[t] = total.get(t, 0.0) + v
+                groups_with.setdefault(t, set()).add(best)
             norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
             centroids[best] = {t: v / norm for t, v in total.items()}
         else:
+            g = len(member_lists)
             member_lists.append([i])
             sums.append(dict(vec))
             centroids.append(dict(vec))
+            for t in vec:
+                groups_with.setdefault(t, set()).add(g)
     # one refinement pass (as in k-means): every order moves to the centroid it now resembles most,
     # which removes most of the dependence on input order
     final: dict[int, list[int]] = {}
     for i, vec in enumerate(vectors):
-        best, best_sim = -1, 0.0
-        for g, centroid in enumerate(centroids):
-            if len(member_lists[g]) < 2:
-                continue
-            sim = TfIdf.cosine(vec, centroid)
-            if sim > best_sim:
-                best, best_sim = g, sim
+        best, best_sim = best_group(vec, min_members=2)
         key = best if best >= 0 and best_sim >= threshold else -1 - i
         final.setdefault(key, []).append(i)
     clusters = final
