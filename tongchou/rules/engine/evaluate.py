@@ -51,6 +51,14 @@ RESULT_SCHEMA = {
     "near_miss_gap": pl.Float64,
     "explanation": pl.String,
 }
+COMPACT_SCHEMA = {
+    "row": pl.UInt32,
+    "st": pl.Int8,
+    "value": pl.Float64,
+    "key": pl.Int64,
+    "nm_value": pl.Float64,
+    "nm_threshold": pl.Float64,
+}
 _LAYOFF_INPUTS = ("insured_employees_prev_year_end", "insured_employees")
 _NEGATE = {"<=": ">", "<": "≥", ">=": "<", ">": "≤", "=": "≠", "<>": "="}
 _SQL_TYPES = {
@@ -230,11 +238,13 @@ def wide_schema(layout: Layout) -> dict:
 
 
 def to_long(wide: pl.DataFrame, layout: Layout, keep: str) -> pl.DataFrame:
-    """One row per (enterprise in scope, rule): st (0 ineligible, 1 unknown, 2 eligible,
-    3 ineligible near miss), value, codes, masked missing bits, near-miss numbers."""
+    """One row per (enterprise in scope, rule): ``row`` (the enterprise's index in ``wide``),
+    st (0 ineligible, 1 unknown, 2 eligible, 3 ineligible near miss), value, ``key``
+    (rule, status, masked missing bits, condition codes packed in one Int64), near-miss
+    numbers. No text and no per-row strings: words are attached by :func:`finish`."""
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {KEEP}")
-    lazy = wide.lazy()
+    lazy = wide.lazy().with_row_index("row")
     frames = []
     rnull = pl.col("rnull")
     for i, plan in enumerate(layout.plans):
@@ -280,8 +290,8 @@ def to_long(wide: pl.DataFrame, layout: Layout, keep: str) -> pl.DataFrame:
             lazy.filter(pl.col(layout.scope_col(plan)))
             .with_columns(st.cast(pl.Int64).alias("st"), codes.cast(pl.Int64).alias("codes"))
             .select(
-                pl.col("k").alias("uscc"),
-                pl.col("st"),
+                pl.col("row"),
+                pl.col("st").cast(pl.Int8),
                 pl.when(pl.col("st") == 2).then(amt).alias("value"),
                 (
                     pl.lit(i << 48, dtype=pl.Int64)
@@ -354,6 +364,99 @@ def evaluate(
         from .snapshot import derive_size_class
 
         facts = derive_size_class(facts)
+    return evaluate_compact(
+        rules, facts, as_of, engine=engine, connection=connection, source=source, keep=keep
+    ).to_frame(explanations=explanations)
+
+
+@dataclass
+class CompactResult:
+    """The match with no words: one row per (enterprise, rule) kept, all numbers.
+
+    ``rows`` columns: ``row`` (UInt32, index into ``uscc``), ``st`` (Int8: 0 ineligible,
+    1 unknown, 2 eligible, 3 ineligible near miss), ``value`` (the benefit value where
+    eligible), ``key`` (Int64 packing rule index, status, rule-local missing-fact bits and
+    the conditions' base-3 codes — everything the words depend on), ``nm_value`` and
+    ``nm_threshold`` (near misses). ``uscc`` holds each enterprise's key once.
+
+    Words (status names, rule ids, condition values, missing facts, Chinese explanations)
+    are rendered only where they are written out — :meth:`to_frame` for everything, or
+    :meth:`frame_slice` batch by batch — from templates computed once per distinct ``key``.
+    ``to_frame()`` is exactly what :func:`evaluate` returns.
+    """
+
+    rows: pl.DataFrame
+    uscc: pl.Series
+    layout: Layout | None
+    _words: pl.DataFrame | None = None
+
+    @property
+    def height(self) -> int:
+        return self.rows.height
+
+    def words(self) -> pl.DataFrame:
+        if self._words is None:
+            self._words = _words_table(self.rows.get_column("key").unique(), self.layout)
+        return self._words
+
+    def status_counts(self) -> dict[str, int]:
+        counts = self.rows.group_by("st").len()
+        out: dict[str, int] = {}
+        for st, n in counts.iter_rows():
+            out[STATUS_NAMES[st]] = out.get(STATUS_NAMES[st], 0) + n
+        return out
+
+    def sorted_for_output(self, rule_order: dict[str, int]) -> CompactResult:
+        """Rows ordered by (uscc, rule_order[rule_id]) — integer sort keys only."""
+        if self.layout is None or self.rows.height == 0:
+            return self
+        rank = self.uscc.rank("dense").cast(pl.UInt64)
+        order = pl.Series(
+            [rule_order.get(p.spec.id, len(rule_order)) for p in self.layout.plans], dtype=pl.UInt64
+        )
+        sort_key = rank.gather(self.rows.get_column("row")) * 4096 + order.gather(
+            (self.rows.get_column("key") // (1 << 48)).cast(pl.UInt32)
+        )
+        rows = self.rows.with_columns(sort_key.alias("_o")).sort("_o").drop("_o")
+        return CompactResult(rows, self.uscc, self.layout, self._words)
+
+    def to_frame(self, *, explanations: str = "full") -> pl.DataFrame:
+        return self.frame_slice(0, self.rows.height, explanations=explanations)
+
+    def frame_slice(self, offset: int, length: int, *, explanations: str = "full") -> pl.DataFrame:
+        """RESULT_SCHEMA rows ``offset`` .. ``offset + length`` (rendered words)."""
+        if self.layout is None or self.rows.height == 0:
+            return pl.DataFrame(schema=RESULT_SCHEMA)
+        part = self.rows.slice(offset, length)
+        part = part.with_columns(self.uscc.gather(part.get_column("row")).alias("uscc"))
+        return _render(part, self.words(), explanations=explanations)
+
+    def iter_frames(self, batch: int = 500_000, *, explanations: str = "full"):
+        for start in range(0, self.rows.height, batch):
+            yield self.frame_slice(start, batch, explanations=explanations)
+
+
+def evaluate_compact(
+    rules: list[RuleSpec],
+    facts: pl.DataFrame | None,
+    as_of: dt.date,
+    *,
+    engine: str = "duckdb",
+    connection=None,
+    source: str | None = None,
+    keep: str = "all",
+) -> CompactResult:
+    """Same arguments and the same results as :func:`evaluate`, without words: see
+    :class:`CompactResult`. This is the fast path for large populations."""
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {KEEP}")
+    plans = plan_rules(rules, as_of)
+    if not plans:
+        return CompactResult(pl.DataFrame(schema=COMPACT_SCHEMA), pl.Series("uscc", [], dtype=pl.String), None)
+    if facts is not None and any("size_class" in p.facts for p in plans):
+        from .snapshot import derive_size_class
+
+        facts = derive_size_class(facts)
     if engine == "duckdb":
         wide, layout = _run_duckdb(plans, facts, connection, source)
     elif engine == "postgres":
@@ -362,7 +465,8 @@ def evaluate(
         wide, layout = _run_postgres(plans, facts, connection, source)
     else:
         raise ValueError(f"unknown engine {engine!r}")
-    return finish(to_long(wide, layout, keep), layout, explanations=explanations)
+    long = to_long(wide, layout, keep)
+    return CompactResult(long, wide.get_column("k"), layout)
 
 
 def _run_duckdb(plans, facts, connection, source):
@@ -466,16 +570,16 @@ def missing_facts(plan: RulePlan, values: list[bool | None], is_null, amount_mis
     return out
 
 
-def finish(long: pl.DataFrame, layout: Layout, *, explanations: str = "full") -> pl.DataFrame:
-    """Attach words to the numeric rows: condition values, missing facts and explanation
-    templates are computed once per distinct (rule, status, codes, missing mask) and joined;
-    only amounts and near-miss numbers are formatted per row."""
-    if long.height == 0:
-        return pl.DataFrame(schema=RESULT_SCHEMA)
+def finish(long: pl.DataFrame, layout: Layout, uscc: pl.Series, *, explanations: str = "full") -> pl.DataFrame:
+    """Attach words to the numeric rows of :func:`to_long` (``uscc`` indexed by ``row``)."""
+    return CompactResult(long, uscc, layout).to_frame(explanations=explanations)
+
+
+def _words_table(keys: pl.Series, layout: Layout) -> pl.DataFrame:
+    """Condition values, missing facts and explanation templates, once per distinct key."""
     plans = layout.plans
-    keys = long.select(pl.col("key").unique())
     rows = []
-    for (packed,) in keys.iter_rows():
+    for packed in keys.to_list():
         rule_idx, st = packed >> 48, (packed >> 45) & 7
         local, codes = (packed >> 20) & ((1 << 25) - 1), packed & ((1 << 20) - 1)
         plan = plans[rule_idx]
@@ -498,7 +602,7 @@ def finish(long: pl.DataFrame, layout: Layout, *, explanations: str = "full") ->
              sum(1 for v in values if v is False), missing, st == 3,
              cmp.fact if cmp is not None else None, shape, *parts)
         )  # fmt: skip
-    words = pl.DataFrame(
+    return pl.DataFrame(
         rows,
         schema={
             "key": pl.Int64,
@@ -521,6 +625,15 @@ def finish(long: pl.DataFrame, layout: Layout, *, explanations: str = "full") ->
         },  # fmt: skip
         orient="row",
     )
+
+
+def _render(long: pl.DataFrame, words: pl.DataFrame, *, explanations: str = "full") -> pl.DataFrame:
+    """RESULT_SCHEMA rows: the words joined by key; only amounts and near-miss numbers
+    are formatted per row."""
+    if explanations not in ("full", "short"):
+        raise ValueError("explanations must be 'full' or 'short'")
+    if long.height == 0:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
     # ``key`` packs (rule, status, rule-local missing bits, codes) into one Int64 (see
     # to_long), so the join is on one integer column. One lazy plan, so polars runs the
     # join, the numbers and the text in a single parallel pass.
@@ -583,8 +696,6 @@ def finish(long: pl.DataFrame, layout: Layout, *, explanations: str = "full") ->
                     "near_miss_gap",
                 ]
                 text = text.scatter(idx, df.select(needed)[idx].select(expr).to_series())
-    elif explanations != "short":
-        raise ValueError("explanations must be 'full' or 'short'")
     df = df.drop(["p0", "p1", "p2", "p3", "short"], strict=False).with_columns(text.alias("explanation"))
     df = df.select([pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()])
     return df
