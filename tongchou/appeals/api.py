@@ -6,6 +6,7 @@ with the same order."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -121,6 +122,9 @@ def out(appeal: Appeal) -> dict:
     }
 
 
+_REGIONS: dict[str, Any] = {}
+
+
 def _enterprise_phone(user) -> str:
     ent = getattr(user, "enterprise", None)
     return user.phone or (getattr(ent, "contact_phone", "") if ent else "")
@@ -135,7 +139,11 @@ def _region(user, code: str | None):
         return user.enterprise.region
     if not code:
         code = user.department.region_id if getattr(user, "department_id", None) else user.region_id
-    region = Region.objects.filter(code=code).first() if code else None
+    region = _REGIONS.get(code) if code else None
+    if region is None and code:
+        region = Region.objects.select_related("parent").filter(code=code).first()
+        if region is not None:
+            _REGIONS[code] = region  # divisions do not change while the server runs
     if region is None:
         raise ValidationFailed(f"区划代码“{code}”不存在。", detail={"field": "region"})
     return region

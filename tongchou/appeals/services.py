@@ -153,6 +153,8 @@ def _event(
     from_department: Any = None,
     actor_label: str = "",
     detail: dict | None = None,
+    to_status: str | None = None,
+    to_department_id: int | None | str = "current",
 ) -> AppealEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
     ev = AppealEvent.objects.create(
@@ -162,9 +164,9 @@ def _event(
         actor_label=_label(actor, actor_label),
         action=action,
         from_status=from_status,
-        to_status=appeal.status,
-        from_department=from_department,
-        to_department=appeal.department,
+        to_status=to_status or appeal.status,
+        from_department_id=getattr(from_department, "pk", None),
+        to_department_id=appeal.department_id if to_department_id == "current" else to_department_id,
         reason=reason,
         detail=detail or {},
     )
@@ -319,10 +321,21 @@ def appeal_submit(
     validate_attachments(attachments)
 
     route = suggest_route(text=text, region=region)
+    best = route.best
+    auto = (
+        auto_dispatch
+        and best is not None
+        and best.key is not None
+        and should_auto_dispatch(
+            route, threshold=auto_dispatch_threshold(), min_score=auto_dispatch_min_score()
+        )
+    )
     try:
         with transaction.atomic():
             now = clock.now()
             feedback_due, resolution_due = compute_deadlines(category or route.category, region, now)
+            # an auto-dispatched order is inserted already dispatched (one write less); its history
+            # still shows the two steps
             appeal = Appeal.objects.create(
                 channel=channel,
                 client=client,
@@ -343,6 +356,9 @@ def appeal_submit(
                 submitted_at=now,
                 feedback_due=feedback_due,
                 resolution_due=resolution_due,
+                status=next_status(Status.SUBMITTED, Action.DISPATCH) if auto else Status.SUBMITTED,
+                department_id=best.key if auto else None,
+                dispatched_at=now if auto else None,
                 routing={
                     "category": route.category,
                     "confidence": route.confidence,
@@ -367,24 +383,19 @@ def appeal_submit(
                 from_status="",
                 actor_label=contact_name or Channel(channel).label,
                 detail={"channel": channel},
+                to_status=Status.SUBMITTED,
+                to_department_id=None,
             )
-            best = route.best
-            if (
-                auto_dispatch
-                and best is not None
-                and best.key is not None
-                and should_auto_dispatch(
-                    route, threshold=auto_dispatch_threshold(), min_score=auto_dispatch_min_score()
-                )
-            ):
-                from tongchou.regions.models import Department
-
-                _dispatch(
+            if auto:
+                _event(
                     appeal,
-                    Department.objects.get(pk=best.key),
+                    action=Action.DISPATCH,
                     actor=None,
+                    from_status=Status.SUBMITTED,
                     reason=f"自动分办（置信度 {route.confidence:.2f}）",
+                    actor_label="系统",
                 )
+                _notify_department(appeal, f"新诉求待办：{appeal.number}", appeal.text[:200])
     except IntegrityError:
         if key:
             existing = Appeal.objects.filter(client=client, idempotency_key=key).first()
