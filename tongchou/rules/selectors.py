@@ -97,6 +97,10 @@ class EnterprisePolicies:
     missing: list[dict] = field(default_factory=list)  # [{name, label, source, rules: [...]}]
     total: Decimal = Decimal(0)
 
+    @property
+    def automatic(self) -> int:
+        return sum(1 for v in self.eligible if v["delivery_mode"] == "automatic")
+
 
 def _decision_view(d: Decision) -> dict:
     v = d.rule_version
