@@ -351,3 +351,26 @@ def test_the_demo_step_is_idempotent(db, tmp_path, monkeypatch):
         "rule_id", flat=True
     )
     assert "zhoucun.job_retention_refund" in eligible
+
+
+@pytest.mark.xfail(
+    reason="engine: LEAST(formula, cap) ignores NULL, so a capped cash formula with a missing input comes "
+    "out eligible at the cap instead of unknown (the tracer says unknown); see the rules platform report",
+    strict=False,
+)
+def test_a_capped_benefit_with_a_missing_input_is_unknown_not_the_cap(textile):
+    from tongchou.rules import selectors
+    from tongchou.rules.engine import RuleSpec
+
+    spec = RuleSpec.from_dict(
+        {
+            "id": "zhoucun.capped_probe",
+            "name": "上限探测",
+            "measure_id": "zhoucun-2020-8/14",
+            "region": "370306",
+            "conditions": [{"label": "参保", "expression": "insured_employees > 0"}],
+            "benefit": {"kind": "cash", "formula": "0.5 * employer_social_insurance_monthly", "cap": 50000},
+        }  # fmt: skip
+    )
+    sim = selectors.simulate(spec, AS_OF)
+    assert (sim["eligible"], sim["unknown"], sim["cost"]) == (0, 1, 0.0)
