@@ -185,7 +185,7 @@ LEDGER_HEADERS = [
     "评价意见",
     "报送批次",
 ]
-MAX_LEDGER_ROWS = 200_000
+MAX_LEDGER_ROWS = 50_000  # an export is one request: beyond this, narrow the period
 
 
 def _fmt(value: datetime | None) -> str:
@@ -251,8 +251,12 @@ def ledger_workbook(qs: QuerySet, *, title: str = "诉求台账"):
         cell.alignment = Alignment(horizontal="center", vertical="center")
         header.append(cell)
     ws.append(header)
+    n = 0
     for row in ledger_rows(qs):
         ws.append(row)
+        n += 1
+    if n >= MAX_LEDGER_ROWS:
+        ws.append([f"仅导出前 {MAX_LEDGER_ROWS} 条，请缩小时间范围或按类别分别导出。"])
     return wb
 
 
