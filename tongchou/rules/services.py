@@ -235,6 +235,15 @@ def _read_table(path: Path) -> pl.DataFrame:
     raise FactsError(f"不支持的文件类型“{suffix}”，请使用 .csv 或 .xlsx")
 
 
+def _import_prefix(actor: Any) -> str | None:
+    """Region prefix a person may import for (None = anywhere: administrators and the CLI)."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    from tongchou.accounts.scope import user_region_prefix
+
+    return user_region_prefix(actor)
+
+
 @transaction.atomic
 def facts_import(
     *, path: str | Path, source: str, as_of: dt.date, actor: Any = None, file_name: str = ""
@@ -279,6 +288,8 @@ def facts_import(
         raise ValidationFailed(err.message, code="facts_invalid", detail=[{"message": err.message}]) from None
     fact_cols = [c for c in frame.columns if c not in ("uscc", "name")]
     usccs = [str(u).strip() if u is not None else "" for u in frame.get_column("uscc").to_list()]
+    regions = dict(Enterprise.objects.filter(uscc__in=set(usccs)).values_list("uscc", "region_id"))
+    prefix = _import_prefix(actor)
     known = dict(Enterprise.objects.filter(uscc__in=set(usccs)).values_list("uscc", "id"))
     errors = []
     seen: dict[str, int] = {}
@@ -289,6 +300,14 @@ def facts_import(
         elif u not in known:
             errors.append(
                 {"row": row, "column": "uscc", "message": f"第{row}行：统一社会信用代码“{u}”不在企业库中"}
+            )
+        elif prefix is not None and not regions[u].startswith(prefix):
+            errors.append(
+                {
+                    "row": row,
+                    "column": "uscc",
+                    "message": f"第{row}行：企业“{u}”不在您的管辖区域，不能导入其数据",
+                }
             )
         elif u in seen:
             errors.append(

@@ -22,7 +22,7 @@ from tongchou.rules.models import (
     RuleVersion,
 )
 
-from .platform_fixtures import AS_OF, PACK, set_facts
+from .platform_fixtures import AS_OF, FACTS_DAY, PACK, set_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -374,3 +374,15 @@ def test_a_capped_benefit_with_a_missing_input_is_unknown_not_the_cap(textile):
     )
     sim = selectors.simulate(spec, AS_OF)
     assert (sim["eligible"], sim["unknown"], sim["cost"]) == (0, 1, 0.0)
+
+
+def test_department_staff_import_only_for_enterprises_in_their_region(
+    textile, make_enterprise, users, tmp_path
+):
+    elsewhere = make_enterprise(region_code="370102", name="济南某公司")
+    path = _write(tmp_path, f"uscc,insured_employees\n{textile.uscc},5\n{elsewhere.uscc},6\n")
+    with pytest.raises(ValidationFailed, match="第3行：企业.*不在您的管辖区域"):
+        services.facts_import(path=path, source="区人社局", as_of=FACTS_DAY, actor=users["department"])
+    assert (
+        services.facts_import(path=path, source="市人社局", as_of=FACTS_DAY, actor=users["admin"]).rows == 2
+    )
