@@ -124,3 +124,21 @@ def test_audit_record_keeps_actor_and_object(users):
     entry = audit_record(actor=users["admin"], action="view_phone", obj=users["enterprise"].enterprise)
     assert AuditEntry.objects.get(pk=entry.pk).actor == users["admin"]
     assert entry.object_type == "enterprises.enterprise"
+
+
+@pytest.mark.django_db
+def test_token_last_used_is_recorded_at_most_once_a_minute(users, time_machine):
+    import datetime as dt
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    token, raw = ApiToken.issue(user=users["department"], name="热线")
+    client = Client()
+    client.get("/api/core/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, 30, tzinfo=dt.UTC))
+    client.get("/api/core/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 1, 30, tzinfo=dt.UTC))
+    client.get("/api/core/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
