@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.rule_new, name="rule_new"),
     path("preview/", views.preview, name="preview"),
+    path("enterprises/<str:uscc>/", views.enterprise_policies, name="enterprise_policies"),
     path("runs/", views.runs, name="runs"),
     path("runs/start/", views.run_start, name="run_start"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),

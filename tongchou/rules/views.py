@@ -44,6 +44,14 @@ def my_policies(request: HttpRequest) -> HttpResponse:
     return render(request, "rules/my_policies.html", {"enterprise": ent, "data": data})
 
 
+@require_roles(*STAFF)
+def enterprise_policies(request: HttpRequest, uscc: str) -> HttpResponse:
+    """Staff view of one enterprise's 我可享受的政策 (region-scoped; read-only)."""
+    ent = selectors.enterprise_by_uscc_for_user(request.user, uscc)
+    data = selectors.enterprise_policies(ent)
+    return render(request, "rules/my_policies.html", {"enterprise": ent, "data": data, "staff_view": True})
+
+
 @require_roles("enterprise")
 @require_POST
 def delivery_confirm(request: HttpRequest, delivery_id: int) -> HttpResponse:

@@ -291,3 +291,11 @@ def test_run_button_starts_a_run_and_shows_it(pack, textile, client, users):
     resp = client.post(reverse("rules:run_start"), {"as_of": "2020-04-15"}, follow=True)
     run = MatchRun.objects.get()
     assert run.triggered_by == users["department"] and f"#{run.pk}" in resp.content.decode()
+
+
+def test_staff_see_an_enterprise_in_their_region_read_only(matched, owner, client, users, make_enterprise):
+    client.force_login(users["department"])
+    html = client.get(reverse("rules:enterprise_policies", args=[owner.enterprise.uscc])).content.decode()
+    assert "稳岗返还" in html and "企业可享受的政策" in html and "确认享受" not in html
+    far = make_enterprise(region_code="370102", name="济南某公司")
+    assert client.get(reverse("rules:enterprise_policies", args=[far.uscc])).status_code == 404
