@@ -800,6 +800,17 @@ def objection_lodge(
         detail={"objection": objection.pk},
     )
     delivery.save(update_fields=["status"])
+    from django.urls import reverse
+
+    from tongchou.core.notifications import notify
+
+    started = delivery.events.filter(to_status=DeliveryStatus.IN_PUBLICITY, actor__isnull=False).last()
+    if started is not None:
+        notify(
+            user=started.actor, kind="rules.objection", title=f"公示异议：{delivery.enterprise.name}",
+            body=f"“{delivery.rule_version.name}”公示期间收到异议：{text[:200]}",
+            link=reverse("rules:delivery_detail", args=[delivery.pk]),
+        )  # fmt: skip
     return objection
 
 
@@ -822,6 +833,12 @@ def objection_resolve(*, objection: Objection, actor: Any, upheld: bool, resolut
     objection.save()
     if upheld:
         _transition(delivery, DeliveryStatus.REJECTED, actor=actor, reason=f"异议成立：{resolution}")
+        from tongchou.core.notifications import notify
+
+        notify(
+            enterprise=delivery.enterprise, kind="rules.rejected", title=f"公示异议成立：{delivery.rule_version.name}",
+            body=f"经核实，公示期间的异议成立，本次不予兑现。处理意见：{resolution}",
+        )  # fmt: skip
         delivery.objections.filter(status=ObjectionStatus.OPEN).update(
             status=ObjectionStatus.UPHELD,
             resolved_by=actor,

@@ -296,6 +296,13 @@ def test_an_anonymous_objection_pauses_publicity_until_a_department_resolves_it(
     second.refresh_from_db()
     assert case.status == DeliveryStatus.REJECTED and second.status == ObjectionStatus.UPHELD
     assert case.events.filter(to_status="objected").count() == 2
+    from tongchou.core.models import Notification
+
+    # the staff member who started the publicity hears of each objection; the enterprise of the refusal
+    assert Notification.objects.filter(user=users["department"], kind="rules.objection").count() == 2
+    assert Notification.objects.get(enterprise=case.enterprise, kind="rules.rejected").body.endswith(
+        "裁员数据有误。"
+    )
 
 
 def test_no_objection_after_publicity_ends(case, owner, users):
