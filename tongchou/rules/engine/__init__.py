@@ -6,6 +6,8 @@
     compile_expression(text, expect="bool"|"number") -> (Compiled | None, list[ErrorDetail])
     evaluate(rules, facts_frame, as_of, engine="duckdb"|"postgres", connection=None,
              source=None, keep="all"|"matched"|"relevant") -> polars.DataFrame
+    evaluate_compact(...same arguments...) -> CompactResult (numbers only; .to_frame() == evaluate(...),
+             .iter_frames(batch) renders words batch by batch)
     explain(rules, facts_dict, as_of) -> list[RuleTrace]
     read_enterprises(path) / prepare_facts(frame) -> polars.DataFrame (typed snapshot)
 
@@ -14,7 +16,7 @@ See docs/ARCHITECTURE.md, section "rules" → "engine".
 
 from .compiler import Comparison, Compiled, comparisons, compile_expression, simple_comparison
 from .errors import ErrorDetail, FactsError, RuleError
-from .evaluate import KEEP, RESULT_SCHEMA, build_query, evaluate, plan_rules
+from .evaluate import KEEP, RESULT_SCHEMA, CompactResult, build_query, evaluate, evaluate_compact, plan_rules
 from .explain import ConditionTrace, FactValue, RuleTrace, explain
 from .snapshot import load_into_postgres, prepare_facts, read_enterprises
 from .spec import (
@@ -37,6 +39,7 @@ __all__ = [
     "KEEP",
     "RESULT_SCHEMA",
     "Benefit",
+    "CompactResult",
     "Comparison",
     "Compiled",
     "Condition",
@@ -52,6 +55,7 @@ __all__ = [
     "comparisons",
     "compile_expression",
     "evaluate",
+    "evaluate_compact",
     "explain",
     "load_into_postgres",
     "load_rules",

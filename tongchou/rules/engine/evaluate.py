@@ -154,15 +154,15 @@ def layout_for(plans: list[RulePlan]) -> Layout:
 
 
 def build_query(
-    plans: list[RulePlan], *, source: str, available: set[str], dialect: str
+    plans: list[RulePlan], *, source: str, available: set[str], dialect: str, row: str | None = None
 ) -> tuple[str, Layout]:
     """The single SQL query evaluating ``plans`` over ``source`` (a FROM item), and the
-    layout of its columns."""
+    layout of its columns. ``row`` names a column of ``source`` passed through as ``row``."""
     layout = layout_for(plans)
     types = _SQL_TYPES[dialect]
     dbl = types[FactType.NUMBER]
     used: list[str] = [schema.KEY, *layout.null_facts]
-    base_cols = []
+    base_cols = [_q(row)] if row else []
     for f in used:
         if f == "layoff_rate":
             continue
@@ -182,7 +182,7 @@ def build_query(
         base_cols.append(
             f"{'COALESCE(' + raw + ', ' + derived + ')' if raw else derived} AS {_q('layoff_rate')}"
         )
-    cols = [f"{_q(schema.KEY)} AS k", f"{_q('region_code')} IS NULL AS rnull"]
+    cols = [f"{_q(row)} AS row" if row else f"{_q(schema.KEY)} AS k", f"{_q('region_code')} IS NULL AS rnull"]
     for k, region in enumerate(layout.scopes):
         cols.append(
             f"({_q('region_code')} IS NULL OR SUBSTR({_q('region_code')}, 1, {len(region)}) = {_lit(region)}) AS s{k}"
@@ -218,8 +218,9 @@ def _rhs_sql(cmp: Comparison, dialect: str) -> str:
     return generate(normalise(cmp.rhs, dialect=dialect), dialect=dialect)
 
 
-def wide_schema(layout: Layout) -> dict:
-    schema_: dict = {"k": pl.String, "rnull": pl.Boolean}
+def wide_schema(layout: Layout, *, row: bool = False) -> dict:
+    schema_: dict = {"row": pl.UInt32} if row else {"k": pl.String}
+    schema_["rnull"] = pl.Boolean
     for k in range(len(layout.scopes)):
         schema_[f"s{k}"] = pl.Boolean
     for w in range(layout.nb_words):
@@ -244,7 +245,9 @@ def to_long(wide: pl.DataFrame, layout: Layout, keep: str) -> pl.DataFrame:
     numbers. No text and no per-row strings: words are attached by :func:`finish`."""
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {KEEP}")
-    lazy = wide.lazy().with_row_index("row")
+    lazy = wide.lazy()
+    if "row" not in wide.columns:
+        lazy = lazy.with_row_index("row")
     frames = []
     rnull = pl.col("rnull")
     for i, plan in enumerate(layout.plans):
@@ -452,21 +455,25 @@ def evaluate_compact(
         raise ValueError(f"keep must be one of {KEEP}")
     plans = plan_rules(rules, as_of)
     if not plans:
-        return CompactResult(pl.DataFrame(schema=COMPACT_SCHEMA), pl.Series("uscc", [], dtype=pl.String), None)
+        return CompactResult(
+            pl.DataFrame(schema=COMPACT_SCHEMA), pl.Series("uscc", [], dtype=pl.String), None
+        )
     if facts is not None and any("size_class" in p.facts for p in plans):
         from .snapshot import derive_size_class
 
         facts = derive_size_class(facts)
     if engine == "duckdb":
-        wide, layout = _run_duckdb(plans, facts, connection, source)
+        wide, layout, uscc = _run_duckdb(plans, facts, connection, source)
     elif engine == "postgres":
         if connection is None:
             raise ValueError("engine='postgres' needs a DB-API connection")
         wide, layout = _run_postgres(plans, facts, connection, source)
+        uscc = wide.get_column("k")
     else:
         raise ValueError(f"unknown engine {engine!r}")
     long = to_long(wide, layout, keep)
-    return CompactResult(long, wide.get_column("k"), layout)
+    del wide
+    return CompactResult(long, uscc.alias("uscc"), layout)
 
 
 def _run_duckdb(plans, facts, connection, source):
@@ -475,8 +482,11 @@ def _run_duckdb(plans, facts, connection, source):
     con = connection or duckdb.connect()
     name = "tongchou_facts_snapshot"
     try:
+        row = None
         if facts is not None:
-            con.register(name, facts)
+            # the enterprise's position travels through the query instead of its uscc text
+            row = "__tongchou_row"
+            con.register(name, facts.with_row_index(row))
             available = set(facts.columns)
             from_item = _q(name)
         else:
@@ -485,11 +495,13 @@ def _run_duckdb(plans, facts, connection, source):
             from_item = _from_item(source)
             available = {d[0] for d in con.execute(f"SELECT * FROM {from_item} LIMIT 0").description}
         _require_key(available)
-        sql, layout = build_query(plans, source=from_item, available=available, dialect="duckdb")
+        sql, layout = build_query(plans, source=from_item, available=available, dialect="duckdb", row=row)
         wide = pl.from_arrow(con.sql(sql).to_arrow_table())
         if facts is not None:
             con.unregister(name)
-        return wide.cast(wide_schema(layout)), layout  # type: ignore[arg-type]
+        wide = wide.cast(wide_schema(layout, row=row is not None))  # type: ignore[arg-type]
+        uscc = facts.get_column(schema.KEY) if facts is not None else wide.get_column("k")
+        return wide, layout, uscc
     finally:
         if connection is None:
             con.close()
@@ -570,7 +582,9 @@ def missing_facts(plan: RulePlan, values: list[bool | None], is_null, amount_mis
     return out
 
 
-def finish(long: pl.DataFrame, layout: Layout, uscc: pl.Series, *, explanations: str = "full") -> pl.DataFrame:
+def finish(
+    long: pl.DataFrame, layout: Layout, uscc: pl.Series, *, explanations: str = "full"
+) -> pl.DataFrame:
     """Attach words to the numeric rows of :func:`to_long` (``uscc`` indexed by ``row``)."""
     return CompactResult(long, uscc, layout).to_frame(explanations=explanations)
 
@@ -645,6 +659,7 @@ def _render(long: pl.DataFrame, words: pl.DataFrame, *, explanations: str = "ful
             words.lazy().drop([] if explanations == "full" else ["p0", "p1", "p2", "p3"]),
             on="key",
             how="left",
+            maintain_order="left",
         )
         .with_columns(
             pl.when(pl.col("st") == 2).then(pl.col("value").round(2)).alias("benefit_value"),

@@ -197,6 +197,9 @@ def derive_size_class(df: pl.DataFrame) -> pl.DataFrame:
     need = df.select(pl.col("size_class").is_null() & pl.col("industry_code").is_not_null()).to_series()
     if not need.any():
         return df
+    fast = _derive_size_class_vectorised(df, need)
+    if fast is not None:
+        return fast
     idx = need.arg_true()
     cols = {
         c: (df.get_column(c) if c in df.columns else None) for c in ("employees", "revenue_wan", "assets_wan")
@@ -216,6 +219,79 @@ def derive_size_class(df: pl.DataFrame) -> pl.DataFrame:
                 cache[key] = None
         values[i] = cache[key]
     return df.with_columns(pl.Series("size_class", values, dtype=pl.String))
+
+
+_INDICATORS = ("employees", "revenue_wan", "assets_wan")
+
+
+def _derive_size_class_vectorised(df: pl.DataFrame, need: pl.Series) -> pl.DataFrame | None:
+    """The same classification as ``classify`` row by row, as one polars expression: the
+    standard's row (lower bounds for large/medium/small per indicator) is looked up once per
+    distinct industry code and joined. Rows with a missing, negative or non-finite indicator
+    the row uses, or an industry the standard does not cover, stay missing. ``None`` when the
+    size-class module does not expose its table (then the row-by-row path is used)."""
+    try:
+        from tongchou.enterprises.size_class import SizeClassError, row_for_industry
+    except Exception:
+        return None
+    codes = df.filter(need).get_column("industry_code").unique().to_list()
+    table: dict[str, list] = {"industry_code": [], "_known": []}
+    for f in _INDICATORS:
+        for lvl in range(3):
+            table[f"_{f}_{lvl}"] = []
+    for code in codes:
+        try:
+            row = row_for_industry(code)
+            bounds = {f: tuple(float(b) for b in row.bounds[f]) for f in row.indicators}
+        except SizeClassError:
+            bounds = None
+        except Exception:
+            return None
+        table["industry_code"].append(code)
+        table["_known"].append(bounds is not None)
+        for f in _INDICATORS:
+            for lvl in range(3):
+                table[f"_{f}_{lvl}"].append(bounds[f][lvl] if bounds and f in bounds else None)
+    bounds_frame = pl.DataFrame(
+        table,
+        schema={"industry_code": df.schema["industry_code"], "_known": pl.Boolean}
+        | {f"_{f}_{lvl}": pl.Float64 for f in _INDICATORS for lvl in range(3)},
+    )
+    joined = df.select(
+        "industry_code",
+        *[
+            pl.col(f).cast(pl.Float64) if f in df.columns else pl.lit(None, pl.Float64).alias(f)
+            for f in _INDICATORS
+        ],
+    ).join(bounds_frame, on="industry_code", how="left", maintain_order="left")
+
+    def used(f: str) -> pl.Expr:
+        return pl.col(f"_{f}_0").is_not_null()
+
+    valid = pl.col("_known").fill_null(False)
+    for f in _INDICATORS:
+        ok = pl.col(f).is_not_null() & pl.col(f).is_finite() & (pl.col(f) >= 0)
+        valid = valid & (~used(f) | ok)
+
+    def meets(lvl: int) -> pl.Expr:
+        cond = pl.lit(True)
+        for f in _INDICATORS:
+            cond = cond & (~used(f) | (pl.col(f) >= pl.col(f"_{f}_{lvl}")))
+        return cond
+
+    size = (
+        pl.when(~valid)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(meets(0))
+        .then(pl.lit("large"))
+        .when(meets(1))
+        .then(pl.lit("medium"))
+        .when(meets(2))
+        .then(pl.lit("small"))
+        .otherwise(pl.lit("micro"))
+    )
+    derived = joined.select(size.alias("size_class")).get_column("size_class")
+    return df.with_columns(pl.when(need).then(derived).otherwise(pl.col("size_class")).alias("size_class"))
 
 
 def load_into_postgres(connection, df: pl.DataFrame, table: str, *, temporary: bool = True) -> None:

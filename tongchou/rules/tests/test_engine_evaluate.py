@@ -210,3 +210,44 @@ def test_size_class_is_derived_from_registry_facts_when_absent():
         [r], {"region_code": "370306", "industry_code": "C3562", "employees": 350, "revenue_wan": 2500}, APRIL
     )
     assert trace.conditions[0].facts[0].value == "medium"
+
+
+def test_compact_result_renders_exactly_what_evaluate_returns():
+    import datetime as _dt
+
+    import polars as _pl
+
+    from tongchou.rules.engine import evaluate as _evaluate
+    from tongchou.rules.engine import evaluate_compact, load_rules
+    from tongchou.rules.engine.synthetic import population
+
+    rules = load_rules(__import__("pathlib").Path(__file__).resolve().parents[1] / "pack")
+    facts = population(2000, seed=5)
+    as_of = _dt.date(2020, 4, 1)
+    for keep in ("all", "relevant", "matched"):
+        full = _evaluate(rules, facts, as_of, keep=keep)
+        compact = evaluate_compact(rules, facts, as_of, keep=keep)
+        assert compact.height == full.height
+        assert compact.to_frame().equals(full)
+        batches = _pl.concat(list(compact.iter_frames(777)))
+        assert batches.equals(full)
+        counts = full.group_by("status").len()
+        assert compact.status_counts() == dict(counts.iter_rows())
+
+
+def test_compact_result_sorted_for_output_orders_by_uscc_then_rule():
+    import datetime as _dt
+
+    from tongchou.rules.engine import evaluate_compact, load_rules
+    from tongchou.rules.engine.synthetic import population
+
+    rules = load_rules(__import__("pathlib").Path(__file__).resolve().parents[1] / "pack")
+    facts = population(500, seed=6).reverse()
+    order = {r.id: i for i, r in enumerate(rules)}
+    out = (
+        evaluate_compact(rules, facts, _dt.date(2020, 4, 1), keep="matched")
+        .sorted_for_output(order)
+        .to_frame()
+    )
+    keys = [(u, order[r]) for u, r in out.select("uscc", "rule_id").iter_rows()]
+    assert keys == sorted(keys)
