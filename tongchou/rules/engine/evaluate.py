@@ -423,6 +423,21 @@ class CompactResult:
         rows = self.rows.with_columns(sort_key.alias("_o")).sort("_o").drop("_o")
         return CompactResult(rows, self.uscc, self.layout, self._words)
 
+    @staticmethod
+    def concat(parts: list[CompactResult]) -> CompactResult:
+        """One result from results over consecutive slices of the same population (same
+        rules, same date: the packed keys agree)."""
+        parts = [p for p in parts if p.layout is not None]
+        if not parts:
+            return CompactResult(
+                pl.DataFrame(schema=COMPACT_SCHEMA), pl.Series("uscc", [], dtype=pl.String), None
+            )
+        rows, offset = [], 0
+        for p in parts:
+            rows.append(p.rows.with_columns((pl.col("row") + offset).cast(pl.UInt32)))
+            offset += p.uscc.len()
+        return CompactResult(pl.concat(rows), pl.concat([p.uscc for p in parts]), parts[0].layout)
+
     def to_frame(self, *, explanations: str = "full") -> pl.DataFrame:
         return self.frame_slice(0, self.rows.height, explanations=explanations)
 

@@ -137,3 +137,47 @@ def test_match_runs_as_a_subprocess_without_a_database(tmp_path):
     assert "已评估 2 家企业" in proc.stdout
     assert "匹配" not in proc.stderr  # no progress bar when stderr is not a terminal
     assert len(read_out(out)) > 3
+
+
+def _written_the_old_way(result, path: Path, order: dict) -> None:
+    """The writer before streaming: the whole frame, sorted, through csv.writer / json.dumps."""
+    import polars as pl
+
+    from tongchou.rules.engine.output import COLUMNS, output_frame
+
+    result = (
+        result.with_columns(pl.col("rule_id").replace_strict(order, return_dtype=pl.Int64).alias("_o"))
+        .sort(["uscc", "_o"])
+        .drop("_o")
+    )
+    rows = output_frame(result)
+    if path.suffix == ".jsonl":
+        with path.open("w", encoding="utf-8") as fh:
+            for row in rows.iter_rows(named=True):
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for row in rows.iter_rows():
+            writer.writerow(["" if v is None else (f"{v:.2f}" if isinstance(v, float) else v) for v in row])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+@pytest.mark.parametrize("keep", ["matched", "all"])
+def test_streamed_output_is_byte_identical_to_the_whole_frame_writer(tmp_path, suffix, keep):
+    import datetime as dt
+
+    from tongchou.rules.engine import evaluate, evaluate_compact, load_rules
+    from tongchou.rules.engine.output import write_results
+    from tongchou.rules.engine.synthetic import population
+
+    rules = load_rules(Path(__file__).resolve().parents[1] / "pack")
+    facts = population(1500, seed=9).reverse()
+    as_of = dt.date(2020, 4, 1)
+    order = {r.id: i for i, r in enumerate(rules)}
+    old, new = tmp_path / f"old{suffix}", tmp_path / f"new{suffix}"
+    _written_the_old_way(evaluate(rules, facts, as_of, keep=keep), old, order)
+    n = write_results(evaluate_compact(rules, facts, as_of, keep=keep), new, rule_order=order, batch=1000)
+    assert n > 1000
+    assert new.read_bytes() == old.read_bytes()

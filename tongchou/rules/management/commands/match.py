@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError
 
-from tongchou.rules.engine import FactsError, RuleError, evaluate, load_rules, read_enterprises
+from tongchou.rules.engine import (
+    CompactResult,
+    FactsError,
+    RuleError,
+    evaluate_compact,
+    load_rules,
+    read_enterprises,
+)
+from tongchou.rules.engine.output import COLUMNS, write_results
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "pack"
-COLUMNS = ("uscc", "rule_id", "measure_id", "status", "amount_yuan", "explanation")
-CHUNK = 100_000
+CHUNK = 250_000
+__all__ = ["COLUMNS", "Command"]
 
 
 class Command(BaseCommand):
@@ -54,60 +60,39 @@ class Command(BaseCommand):
             raise CommandError(str(err)) from None
         result = self._run(specs, facts, as_of_date, keep="all" if all_rows else "matched")
         order = {r.id: i for i, r in enumerate(specs)}
-        result = (
-            result.with_columns(pl.col("rule_id").replace_strict(order, return_dtype=pl.Int64).alias("_o"))
-            .sort(["uscc", "_o"])
-            .drop("_o")
-        )
-        written = self._write(result, out_path)
-        counts = result.group_by("status").len()
-        summary = {row["status"]: row["len"] for row in counts.iter_rows(named=True)}
+        bar = self._bar(result.height, "写出", "行")
+        try:
+            written = write_results(result, out_path, rule_order=order, progress=bar.update if bar else None)
+        finally:
+            if bar:
+                bar.close()
+        summary = result.status_counts()
         self.stdout.write(
             f"已评估 {facts.height} 家企业 × {len({r.id for r in specs})} 条规则，"
             f"输出 {written} 行到 {out_path}（符合 {summary.get('eligible', 0)}，"
             f"待补充 {summary.get('unknown', 0)}，不符合 {summary.get('ineligible', 0)}）"
         )
 
-    def _run(self, specs, facts: pl.DataFrame, as_of: dt.date, *, keep: str) -> pl.DataFrame:
-        bar = None
-        if sys.stderr.isatty():
-            from tqdm import tqdm
+    @staticmethod
+    def _bar(total: int, desc: str, unit: str):
+        if not sys.stderr.isatty():
+            return None
+        from tqdm import tqdm
 
-            bar = tqdm(total=facts.height, unit="企业", desc="匹配", file=sys.stderr, disable=False)
+        return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, disable=False)
+
+    def _run(self, specs, facts: pl.DataFrame, as_of: dt.date, *, keep: str) -> CompactResult:
+        """The match in slices of CHUNK enterprises (for the progress bar), numbers only:
+        words are rendered batch by batch while writing."""
+        bar = self._bar(facts.height, "匹配", "企业")
         parts = []
         try:
             for start in range(0, max(facts.height, 1), CHUNK):
                 chunk = facts.slice(start, CHUNK)
-                parts.append(evaluate(specs, chunk, as_of, keep=keep))
+                parts.append(evaluate_compact(specs, chunk, as_of, keep=keep))
                 if bar:
                     bar.update(chunk.height)
         finally:
             if bar:
                 bar.close()
-        return pl.concat(parts) if parts else pl.DataFrame()
-
-    def _write(self, result: pl.DataFrame, path: Path) -> int:
-        rows = result.select(
-            "uscc",
-            "rule_id",
-            "measure_id",
-            "status",
-            pl.when((pl.col("status") == "eligible") & (pl.col("benefit_kind") == "cash"))
-            .then(pl.col("amount_yuan"))
-            .alias("amount_yuan"),
-            "explanation",
-        )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix.lower() == ".jsonl":
-            with path.open("w", encoding="utf-8") as fh:
-                for row in rows.iter_rows(named=True):
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            with path.open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(COLUMNS)
-                for row in rows.iter_rows():
-                    writer.writerow(
-                        ["" if v is None else (f"{v:.2f}" if isinstance(v, float) else v) for v in row]
-                    )
-        return rows.height
+        return CompactResult.concat(parts)
