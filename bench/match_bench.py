@@ -4,11 +4,18 @@
 
 Measured, each in its own subprocess so that peak memory (ru_maxrss) is per contender:
 
-* engine      — tongchou.rules.engine.evaluate (one DuckDB query + polars), keep=relevant
-                (eligible + unknown + near misses, what the platform stores) and keep=all;
-* handwritten — one DuckDB query written straight from the rules' SQL text: statuses and
-                amounts only (no validation/normalisation, no condition values, missing
-                facts, near-miss data or explanations) — the floor for the work itself;
+* engine      — tongchou.rules.engine.evaluate_compact, keep=relevant (eligible + unknown +
+                near misses, what the platform stores): statuses, amounts, condition values,
+                missing facts and near-miss numbers as compact columns (row index, packed key),
+                words rendered later only where written out. This is "the whole match";
+* engine_cli   — what `tongchou match` does after reading the file: evaluate_compact
+                (keep=matched) + sort + render the words + stream the CSV to disk;
+* engine_frame — the compatible API evaluate(): every row rendered into one polars frame with
+                Chinese explanations (keep=relevant), i.e. what the match cost before;
+* handwritten — one DuckDB query written straight from the rules' SQL text (UNION ALL of one
+                SELECT per rule) computing the same information as `engine`: status, amount,
+                condition values (base-3 codes), missing-fact bits and near-miss value and
+                threshold, packed the same way; the bench checks both give identical rows;
 * naive       — plain Python, one enterprise and one rule at a time (the tracer's
                 interpreter); a sample is timed and extrapolated to --n;
 * openfisca   — OpenFisca-Core (if /tmp/ofvenv has it: python -m venv /tmp/ofvenv &&
@@ -40,7 +47,60 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def phase_engine(parquet: str, keep: str, explanations: str = "full") -> dict:
+def phase_engine(parquet: str, keep: str, dump: str = "") -> dict:
+    import polars as pl
+
+    from tongchou.rules.engine import evaluate_compact, load_rules
+
+    facts = pl.read_parquet(parquet)
+    rules = load_rules(ROOT / "tongchou/rules/pack")
+    base = peak_mb()
+    t = time.perf_counter()
+    out = evaluate_compact(rules, facts, AS_OF, keep=keep)
+    seconds = time.perf_counter() - t
+    peak = peak_mb()
+    rows = out.rows
+    if dump:
+        rows.write_parquet(dump)
+    return {
+        "seconds": seconds,
+        "rows": rows.height,
+        "statuses": out.status_counts(),
+        "near_misses": int((rows.get_column("st") == 3).sum()),
+        "amount_sum": float(rows.filter(pl.col("st") == 2).get_column("value").round(2).sum() or 0),
+        "peak_mb": peak,
+        "peak_mb_before": base,
+    }
+
+
+def phase_engine_cli(parquet: str) -> dict:
+    import polars as pl
+
+    from tongchou.rules.engine import evaluate_compact, load_rules
+    from tongchou.rules.engine.output import write_results
+
+    facts = pl.read_parquet(parquet)
+    rules = load_rules(ROOT / "tongchou/rules/pack")
+    base = peak_mb()
+    with tempfile.TemporaryDirectory() as tmp:
+        out_path = Path(tmp) / "out.csv"
+        t = time.perf_counter()
+        out = evaluate_compact(rules, facts, AS_OF, keep="matched")
+        t_match = time.perf_counter() - t
+        written = write_results(out, out_path, rule_order={r.id: i for i, r in enumerate(rules)})
+        seconds = time.perf_counter() - t
+        size = out_path.stat().st_size
+    return {
+        "seconds": seconds,
+        "match_seconds": t_match,
+        "rows": written,
+        "csv_mb": size / 1e6,
+        "peak_mb": peak_mb(),
+        "peak_mb_before": base,
+    }
+
+
+def phase_engine_frame(parquet: str, keep: str, explanations: str = "full") -> dict:
     import polars as pl
 
     from tongchou.rules.engine import evaluate, load_rules
@@ -64,36 +124,64 @@ def phase_engine(parquet: str, keep: str, explanations: str = "full") -> dict:
 
 
 def handwritten_sql(rules, keep: str) -> str:
-    """One query, written from the rules' own SQL text: a SELECT per rule, UNION ALL."""
+    """One query, written from the rules' own SQL text: a SELECT per rule, UNION ALL. Each
+    computes the conditions once (inner SELECT), then the status, the condition codes
+    (base 3: 0 false, 1 true, 2 unknown), which of the rule's facts are missing (bit order
+    RulePlan.null_bits: region, amount, facts read) and the near-miss value/threshold, and
+    packs rule, status, missing bits and codes into one key as the engine does."""
+    from tongchou.rules.engine.evaluate import RulePlan
+
     parts = []
-    for r in rules:
-        conds = [f"({c.expression})" for c in r.conditions]
-        anyfalse = " OR ".join(f"{c} IS FALSE" for c in conds)
-        alltrue = " AND ".join(f"{c} IS TRUE" for c in conds)
-        nfalse = " + ".join(f"CAST({c} IS FALSE AS INT)" for c in conds)
-        nnull = " + ".join(f"CAST({c} IS NULL AS INT)" for c in conds)
-        amount = "NULL"
+    for i, r in enumerate(rules):
+        plan = RulePlan.of(r)
+        conds = [c.expression for c in r.conditions]
+        cs = [f"c{j}" for j in range(len(conds))]
+        amount = "CAST(NULL AS DOUBLE)"
         if r.benefit.formula:
             raw = f"CAST(({r.benefit.formula}) AS DOUBLE)"
             amount = f"(CASE WHEN {raw} < 0 THEN 0 ELSE {raw} END)"
             if r.benefit.cap is not None:
-                amount = f"LEAST({amount}, {r.benefit.cap})"
-        cash = r.benefit.kind == "cash" and r.benefit.formula
-        need_amount = f" AND {amount} IS NOT NULL" if cash else ""
-        status = (
-            f"CASE WHEN {anyfalse} THEN 'ineligible' WHEN {alltrue} AND region_code IS NOT NULL{need_amount} "
-            f"THEN 'eligible' ELSE 'unknown' END"
-        )
-        where = f"(region_code IS NULL OR starts_with(region_code, '{r.region}'))"
-        if keep == "matched":
-            where += f" AND NOT ({anyfalse})"
-        elif keep == "relevant":
-            where += (
-                f" AND (NOT ({anyfalse}) OR (({nfalse}) = 1 AND ({nnull}) = 0 AND region_code IS NOT NULL))"
+                amount = f"LEAST({amount}, {float(r.benefit.cap)!r})"
+        cash = r.benefit.kind == "cash" and bool(r.benefit.formula)
+        bits = []
+        for k, name in enumerate(plan.null_bits):
+            if name == "__amount__":
+                if cash:
+                    bits.append(f"(CASE WHEN amount IS NULL THEN {1 << k} ELSE 0 END)")
+            else:
+                bits.append(f"(CASE WHEN {name} IS NULL THEN {1 << k} ELSE 0 END)")
+        nmv, nmt = [], []
+        for j, cmp in enumerate(plan.comparisons):
+            if cmp is not None:
+                rhs = repr(float(cmp.threshold)) if cmp.threshold is not None else cmp.rhs.sql("duckdb")
+                nmv.append(f"WHEN c{j} IS FALSE THEN CAST({cmp.fact} AS DOUBLE)")
+                nmt.append(f"WHEN c{j} IS FALSE THEN CAST(({rhs}) AS DOUBLE)")
+        inner = (
+            f"SELECT row, region_code IS NULL AS rnull, {amount} AS amount, "
+            + "".join(f"({c}) AS c{j}, " for j, c in enumerate(conds))
+            + f"{' + '.join(bits) or '0'} AS missing, "
+            + (
+                f"CASE {' '.join(nmv)} END AS nmv, CASE {' '.join(nmt)} END AS nmt "
+                if nmv
+                else "NULL AS nmv, NULL AS nmt "
             )
+            + f"FROM facts WHERE region_code IS NULL OR starts_with(region_code, '{r.region}')"
+        )
+        nfalse = " + ".join(f"CAST({c} IS FALSE AS INT)" for c in cs) or "0"
+        nnull = " + ".join(f"CAST({c} IS NULL AS INT)" for c in cs) or "0"
+        codes = " + ".join(f"COALESCE(CAST({c} AS BIGINT), 2) * {3**j}" for j, c in enumerate(cs)) or "0"
+        middle = f"SELECT *, {nfalse} AS nf, {nnull} AS nn, {codes} AS codes FROM ({inner})"
+        amt_missing = "amount IS NULL" if cash else "FALSE"
+        status = (
+            "CASE WHEN nf > 0 THEN (CASE WHEN nf = 1 AND nn = 0 AND NOT rnull THEN 3 ELSE 0 END) "
+            f"WHEN nn > 0 OR rnull OR {amt_missing} THEN 1 ELSE 2 END"
+        )
+        where = {"all": "", "matched": " WHERE st IN (1, 2)", "relevant": " WHERE st > 0"}[keep]
         parts.append(
-            f"SELECT uscc, '{r.id}' AS rule_id, {status} AS status, "
-            f"CASE WHEN {alltrue} THEN {amount} END AS amount FROM facts WHERE {where}"
+            f"SELECT row, st, CASE WHEN st = 2 THEN amount END AS value, "
+            f"CAST({i << 48} + st * {1 << 45} + (CASE WHEN st = 1 THEN missing ELSE 0 END) * {1 << 20} + codes AS BIGINT) AS key, "
+            f"CASE WHEN st = 3 THEN nmv END AS nm_value, CASE WHEN st = 3 THEN nmt END AS nm_threshold "
+            f"FROM (SELECT *, {status} AS st FROM ({middle})){where}"
         )
     layoff = (
         "COALESCE(layoff_rate, CASE WHEN insured_employees_prev_year_end > 0 AND insured_employees IS NOT NULL "
@@ -106,29 +194,57 @@ def handwritten_sql(rules, keep: str) -> str:
     )
 
 
-def phase_handwritten(parquet: str, keep: str) -> dict:
+def phase_handwritten(parquet: str, keep: str, dump: str = "") -> dict:
     import duckdb
     import polars as pl
 
     from tongchou.rules.engine import load_rules, rules_in_force
     from tongchou.rules.engine.snapshot import derive_size_class
 
-    facts = derive_size_class(pl.read_parquet(parquet))
+    facts = pl.read_parquet(parquet)
     if "layoff_rate" not in facts.columns:
         facts = facts.with_columns(pl.lit(None, dtype=pl.Float64).alias("layoff_rate"))
     rules = rules_in_force(load_rules(ROOT / "tongchou/rules/pack"), AS_OF)
+    base = peak_mb()
+    t = time.perf_counter()
+    facts = derive_size_class(facts).with_row_index("row")  # the same fact preparation as the engine
     con = duckdb.connect()
     con.register("snapshot", facts)
-    t = time.perf_counter()
     out = pl.from_arrow(con.sql(handwritten_sql(rules, keep)).to_arrow_table())
     seconds = time.perf_counter() - t
+    peak = peak_mb()
+    if dump:
+        out.write_parquet(dump)
+    names = {0: "ineligible", 1: "unknown", 2: "eligible", 3: "ineligible"}
+    statuses: dict[str, int] = {}
+    for st, n in out.group_by("st").len().iter_rows():
+        statuses[names[st]] = statuses.get(names[st], 0) + n
     return {
         "seconds": seconds,
         "rows": out.height,
-        "statuses": dict(out.group_by("status").len().iter_rows()),
-        "amount_sum": float(out.filter(pl.col("status") == "eligible").get_column("amount").sum() or 0),
-        "peak_mb": peak_mb(),
+        "statuses": statuses,
+        "amount_sum": float(out.filter(pl.col("st") == 2).get_column("value").round(2).sum() or 0),
+        "peak_mb": peak,
+        "peak_mb_before": base,
     }
+
+
+def compare(engine_dump: str, hand_dump: str) -> dict:
+    """Row-by-row comparison of the engine's compact rows with the hand-written query's."""
+    import polars as pl
+
+    cols = ["row", "key", "value", "nm_value", "nm_threshold"]
+    a = pl.read_parquet(engine_dump).select(cols).sort(["row", "key"])
+    b = pl.read_parquet(hand_dump).select(cols).cast({"row": pl.UInt32}).sort(["row", "key"])
+    if a.height != b.height:
+        return {"identical": False, "rows": [a.height, b.height]}
+    same_keys = a.select("row", "key").equals(b.select("row", "key"))
+    diffs = {
+        c: float((a.get_column(c) - b.get_column(c)).abs().max() or 0.0)
+        for c in ("value", "nm_value", "nm_threshold")
+    }
+    nulls_agree = all(a.get_column(c).is_null().equals(b.get_column(c).is_null()) for c in diffs)
+    return {"identical_keys": same_keys, "nulls_agree": nulls_agree, "max_abs_diff": diffs}
 
 
 def phase_naive(parquet: str, sample: int, n: int) -> dict:
@@ -209,7 +325,9 @@ def main() -> None:
         a = args.phase_args
         result = {
             "engine": lambda: phase_engine(*a),
-            "handwritten": lambda: phase_handwritten(a[0], a[1]),
+            "engine_cli": lambda: phase_engine_cli(a[0]),
+            "engine_frame": lambda: phase_engine_frame(*a),
+            "handwritten": lambda: phase_handwritten(*a),
             "naive": lambda: phase_naive(a[0], int(a[1]), int(a[2])),
             "openfisca": lambda: phase_openfisca(a[0]),
         }[args.phase]()
@@ -228,39 +346,57 @@ def main() -> None:
         facts.write_parquet(parquet)
         del facts
         results = {}
+        e_dump, h_dump = str(Path(tmp) / "engine.parquet"), str(Path(tmp) / "hand.parquet")
         phases = [
-            ("engine", [parquet, args.keep]),
-            ("engine_short", [parquet, args.keep, "short"]),
-            ("engine_all", [parquet, "all"]),
-            ("handwritten", [parquet, args.keep]),
+            ("engine", [parquet, args.keep, e_dump]),
+            ("handwritten", [parquet, args.keep, h_dump]),
+            ("engine_cli", [parquet]),
+            ("engine_frame", [parquet, args.keep]),
+            ("engine_frame_short", [parquet, args.keep, "short"]),
             ("naive", [parquet, str(args.sample), str(args.n)]),
             ("openfisca", [parquet]),
         ]
         for name, pargs in phases:
             if name in skip or (name == "openfisca" and not OFVENV.exists()):
                 continue
-            phase = "engine" if name.startswith("engine") else name
+            phase = "engine_frame" if name.startswith("engine_frame") else name
             results[name] = run_phase(phase, *pargs)
-            print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
+            print(
+                name,
+                json.dumps(results[name], ensure_ascii=False),
+                f"(load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+        if "seconds" in results.get("engine", {}) and "seconds" in results.get("handwritten", {}):
+            results["compare"] = compare(e_dump, h_dump)
+            print("engine vs hand-written rows:", json.dumps(results["compare"]), flush=True)
     eng, hand, naive = results.get("engine", {}), results.get("handwritten", {}), results.get("naive", {})
     print("\nsummary")
     if "seconds" in eng:
         print(
             f"  engine ({args.keep}): {eng['seconds']:.2f}s, peak {eng['peak_mb']:.0f} MB, {eng['rows']:,} rows"
         )
-    if "seconds" in results.get("engine_short", {}):
-        e = results["engine_short"]
-        print(f"  engine ({args.keep}, short explanations): {e['seconds']:.2f}s, peak {e['peak_mb']:.0f} MB")
-    if "seconds" in results.get("engine_all", {}):
-        e = results["engine_all"]
-        print(f"  engine (all):     {e['seconds']:.2f}s, peak {e['peak_mb']:.0f} MB, {e['rows']:,} rows")
+    if "seconds" in results.get("engine_cli", {}):
+        e = results["engine_cli"]
+        print(
+            f"  engine → CSV (matched, as tongchou match): {e['seconds']:.2f}s ({e['match_seconds']:.2f}s match), "
+            f"peak {e['peak_mb']:.0f} MB, {e['rows']:,} rows, {e['csv_mb']:.0f} MB"
+        )
+    for name, label in (("engine_frame", "full explanations"), ("engine_frame_short", "short explanations")):
+        if "seconds" in results.get(name, {}):
+            e = results[name]
+            print(
+                f"  evaluate() frame ({args.keep}, {label}): {e['seconds']:.2f}s, peak {e['peak_mb']:.0f} MB"
+            )
     if "seconds" in hand:
         print(
             f"  hand-written DuckDB: {hand['seconds']:.2f}s, peak {hand['peak_mb']:.0f} MB, {hand['rows']:,} rows"
         )
         if "seconds" in eng:
             print(f"  engine / hand-written = {eng['seconds'] / hand['seconds']:.2f}×")
-            same = eng.get("statuses") == hand.get("statuses")
+            same = eng.get("statuses") == hand.get("statuses") and results.get("compare", {}).get(
+                "identical_keys"
+            )
             print(
                 f"  same statuses as hand-written: {same}; amounts {eng['amount_sum']:.2f} vs {hand['amount_sum']:.2f}"
             )
