@@ -53,21 +53,33 @@ def main() -> None:
     folder.mkdir()
     size = 0
     for i in range(args.n):
-        text = f"（批量样本{i:04d}）\n" + src[i % len(src)].replace("周政字〔2020〕8号", f"周政字〔2020〕{100 + i}号")
+        text = f"（批量样本{i:04d}）\n" + src[i % len(src)].replace(
+            "周政字〔2020〕8号", f"周政字〔2020〕{100 + i}号"
+        )
         data = text.encode("utf-8")
         size += len(data)
         (folder / f"bench-{i:04d}.txt").write_bytes(data)
 
     from tongchou.policies.models import Measure, PolicyDocument
 
+    c0 = time.process_time()
     t0 = time.perf_counter()
     call_command("ingest", str(folder), "--workers", str(args.workers), stdout=open(os.devnull, "w"))
     elapsed = time.perf_counter() - t0
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - c0 + children.ru_utime + children.ru_stime
     print(f"database: {connection.vendor}  workers: {args.workers}")
     print(
         f"ingested {PolicyDocument.objects.count()} documents ({size / 1e6:.1f} MB), {Measure.objects.count()} measures"
     )
-    print(f"total {elapsed:.1f} s, {elapsed / args.n * 1000:.0f} ms per document")
+    print(
+        f"total {elapsed:.1f} s, {elapsed / args.n * 1000:.0f} ms per document (load average {os.getloadavg()[0]:.1f})"
+    )
+    print(
+        f"CPU time (this process + parse workers): {cpu:.1f} s -> on {args.workers} idle cores about {cpu / args.workers:.0f} s"
+    )
     env = f"DATABASE_URL={PG_URL}" if args.postgres else f"TONGCHOU_HOME={home}"
     print(f"search bench: {env} .venv/bin/python bench/search_policies.py")
 

@@ -20,6 +20,21 @@ from tongchou.policies.models import Measure, PolicyDocument
 from tongchou.policies.parsing.topics import topic_labels
 from tongchou.policies.tokens import query_tokens, word_tokens
 
+# Long document columns a list of measures never shows (the offset map alone is thousands of runs).
+HEAVY_DOCUMENT_FIELDS = (
+    "document__text",
+    "document__original_text",
+    "document__offset_map",
+    "document__quantities",
+)
+
+
+def measures_with_documents() -> QuerySet:
+    """Measures joined to their document and region, without the heavy columns of either."""
+    return Measure.objects.select_related("document", "document__region").defer(
+        "tokens", *HEAVY_DOCUMENT_FIELDS
+    )
+
 
 def document_get(slug: str) -> PolicyDocument:
     doc = PolicyDocument.objects.select_related("region").filter(slug=slug).first()
@@ -114,25 +129,30 @@ def filtered_measures(
     date_to: dt.date | None = None,
     kind: str = "",
 ) -> QuerySet:
-    qs = Measure.objects.all()
+    # Document-level filters select documents first (a small table), then their measures.
+    docs = PolicyDocument.objects.all()
+    doc_filtered = False
     if region:
         from tongchou.regions.models import Region
 
         reg = Region.objects.filter(pk=region).first()
         prefix = reg.prefix if reg is not None else region
-        qs = qs.filter(document__region__code__startswith=prefix)
+        docs, doc_filtered = docs.filter(region__code__startswith=prefix), True
     if issuer:
-        qs = qs.filter(document__issuer_text__icontains=issuer)
+        docs, doc_filtered = docs.filter(issuer_text__icontains=issuer), True
+    if date_from:
+        docs, doc_filtered = docs.filter(issued_on__gte=date_from), True
+    if date_to:
+        docs, doc_filtered = docs.filter(issued_on__lte=date_to), True
+    if kind:
+        docs, doc_filtered = docs.filter(kind=kind), True
+    qs = Measure.objects.all()
+    if doc_filtered:
+        qs = qs.filter(document_id__in=docs.values("pk"))
     if lead_unit:
         qs = qs.filter(lead_units_text__icontains=lead_unit)
     if topic:
         qs = qs.filter(topics_text__contains=f" {topic} ")
-    if date_from:
-        qs = qs.filter(document__issued_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(document__issued_on__lte=date_to)
-    if kind:
-        qs = qs.filter(document__kind=kind)
     return qs
 
 
@@ -148,9 +168,9 @@ def measure_search(*, q: str = "", limit: int = 30, offset: int = 0, **filters) 
     if not tokens:
         total = qs.count()
         page = list(
-            qs.select_related("document", "document__region").order_by(
-                "-document__issued_on", "document__slug", "position"
-            )[offset : offset + limit]
+            qs.select_related("document", "document__region")
+            .defer("tokens", *HEAVY_DOCUMENT_FIELDS)
+            .order_by("-document__issued_on", "document__slug", "position")[offset : offset + limit]
         )
         return SearchResult(tokens, total, [SearchHit(m, 0.0, _snippet(m.text, [])) for m in page])
     # Rank in SQL with an expression both databases evaluate identically: query tokens found in the
@@ -166,11 +186,7 @@ def measure_search(*, q: str = "", limit: int = 30, offset: int = 0, **filters) 
     # Count without sorting; sort only the keys (a top-N in the database), then load the page's rows.
     total = qs.count()
     window = list(ranked.values_list("pk", "title_hits")[offset : offset + limit])
-    by_pk = (
-        Measure.objects.select_related("document", "document__region")
-        .defer("tokens")
-        .in_bulk([pk for pk, _ in window])
-    )
+    by_pk = measures_with_documents().in_bulk([pk for pk, _ in window])
     hits = [SearchHit(by_pk[pk], float(th), _snippet(by_pk[pk].text, tokens)) for pk, th in window]
     return SearchResult(tokens, total, hits)
 
@@ -265,7 +281,7 @@ _SIMILARITY = _SimilarityIndex()
 def similar_measures(measure: Measure, limit: int = 5) -> list[tuple[Measure, float]]:
     """Most similar measures of *other* documents, best first, with a cosine score in [0, 1]."""
     ranked = _SIMILARITY.similar(measure.pk, limit)
-    by_pk = Measure.objects.select_related("document", "document__region").in_bulk([pk for pk, _ in ranked])
+    by_pk = measures_with_documents().in_bulk([pk for pk, _ in ranked])
     return [(by_pk[pk], round(score, 3)) for pk, score in ranked if pk in by_pk]
 
 

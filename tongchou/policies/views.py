@@ -12,7 +12,7 @@ from tongchou.accounts.access import public, require_roles
 from tongchou.core.errors import NotFound, TongchouError
 from tongchou.policies import selectors, services
 from tongchou.policies.forms import SearchForm, UploadForm
-from tongchou.policies.models import Measure, PolicyDocument
+from tongchou.policies.models import PolicyDocument
 from tongchou.policies.parsing.offsets import to_original
 
 PAGE_SIZE = 20
@@ -94,10 +94,7 @@ def measure_compare(request: HttpRequest) -> HttpResponse:
     if base and not ids:
         anchor = _get_or_404(selectors.measure_by_id, base)
         ids = [anchor.measure_id] + [s.measure_id for s, _ in selectors.similar_measures(anchor, limit=3)]
-    by_id = {
-        m.measure_id: m
-        for m in Measure.objects.select_related("document", "document__region").filter(measure_id__in=ids)
-    }
+    by_id = {m.measure_id: m for m in selectors.measures_with_documents().filter(measure_id__in=ids)}
     columns = [by_id[i] for i in ids if i in by_id]
     missing = [i for i in ids if i not in by_id]
     return render(
