@@ -441,17 +441,22 @@ class CompactResult:
     def to_frame(self, *, explanations: str = "full") -> pl.DataFrame:
         return self.frame_slice(0, self.rows.height, explanations=explanations)
 
-    def frame_slice(self, offset: int, length: int, *, explanations: str = "full") -> pl.DataFrame:
-        """RESULT_SCHEMA rows ``offset`` .. ``offset + length`` (rendered words)."""
+    def frame_slice(
+        self, offset: int, length: int, *, explanations: str = "full", columns: list[str] | None = None
+    ) -> pl.DataFrame:
+        """RESULT_SCHEMA rows ``offset`` .. ``offset + length`` (rendered words); only
+        ``columns`` (a subset of RESULT_SCHEMA, in that order) if given."""
         if self.layout is None or self.rows.height == 0:
-            return pl.DataFrame(schema=RESULT_SCHEMA)
+            return pl.DataFrame(schema=_schema(columns))
         part = self.rows.slice(offset, length)
         part = part.with_columns(self.uscc.gather(part.get_column("row")).alias("uscc"))
-        return _render(part, self.words(), explanations=explanations)
+        return _render(part, self.words(), explanations=explanations, columns=columns)
 
-    def iter_frames(self, batch: int = 500_000, *, explanations: str = "full"):
+    def iter_frames(
+        self, batch: int = 500_000, *, explanations: str = "full", columns: list[str] | None = None
+    ):
         for start in range(0, self.rows.height, batch):
-            yield self.frame_slice(start, batch, explanations=explanations)
+            yield self.frame_slice(start, batch, explanations=explanations, columns=columns)
 
 
 def evaluate_compact(
@@ -656,13 +661,24 @@ def _words_table(keys: pl.Series, layout: Layout) -> pl.DataFrame:
     )
 
 
-def _render(long: pl.DataFrame, words: pl.DataFrame, *, explanations: str = "full") -> pl.DataFrame:
-    """RESULT_SCHEMA rows: the words joined by key; only amounts and near-miss numbers
-    are formatted per row."""
+def _schema(columns: list[str] | None) -> dict:
+    return {c: RESULT_SCHEMA[c] for c in columns} if columns else RESULT_SCHEMA
+
+
+def _render(
+    long: pl.DataFrame, words: pl.DataFrame, *, explanations: str = "full", columns: list[str] | None = None
+) -> pl.DataFrame:
+    """RESULT_SCHEMA rows (or only ``columns``): the words joined by key; only amounts and
+    near-miss numbers are formatted per row."""
     if explanations not in ("full", "short"):
         raise ValueError("explanations must be 'full' or 'short'")
     if long.height == 0:
-        return pl.DataFrame(schema=RESULT_SCHEMA)
+        return pl.DataFrame(schema=_schema(columns))
+    if columns is not None:
+        wanted = {"key", "short", "shape", "benefit_kind", "near_miss_fact", *columns}
+        if explanations == "full":
+            wanted |= {"p0", "p1", "p2", "p3"}
+        words = words.select([c for c in words.columns if c in wanted])
     # ``key`` packs (rule, status, rule-local missing bits, codes) into one Int64 (see
     # to_long), so the join is on one integer column. One lazy plan, so polars runs the
     # join, the numbers and the text in a single parallel pass.
@@ -727,7 +743,7 @@ def _render(long: pl.DataFrame, words: pl.DataFrame, *, explanations: str = "ful
                 ]
                 text = text.scatter(idx, df.select(needed)[idx].select(expr).to_series())
     df = df.drop(["p0", "p1", "p2", "p3", "short"], strict=False).with_columns(text.alias("explanation"))
-    df = df.select([pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()])
+    df = df.select([pl.col(c).cast(t) for c, t in _schema(columns).items()])
     return df
 
 

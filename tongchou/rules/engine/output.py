@@ -51,7 +51,8 @@ def write_results(
     with path.open("wb") as fh:
         if not jsonl:
             fh.write(("\ufeff" + ",".join(COLUMNS) + "\r\n").encode("utf-8"))
-        for frame in result.iter_frames(batch):
+        needed = ["uscc", "rule_id", "measure_id", "status", "benefit_kind", "amount_yuan", "explanation"]
+        for frame in result.iter_frames(batch, columns=needed):
             rows = output_frame(frame)
             if jsonl:
                 fh.write(
