@@ -71,6 +71,7 @@ def main() -> None:
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tongchou_bench"),
     )
     ap.add_argument("--server-threads", type=int, default=16)
+    ap.add_argument("--server-workers", type=int, default=1, help="tongchou serve --workers")
     args = ap.parse_args()
 
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -99,6 +100,8 @@ def main() -> None:
             "--no-worker",
             "--threads",
             str(args.server_threads),
+            "--workers",
+            str(args.server_workers),
         ],
         cwd=REPO,
         env=env,

@@ -25,6 +25,7 @@ from tongchou.appeals.routing import (
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 60
 _cache: dict[str, tuple[float, Router]] = {}
+_departments: dict[Any, dict[int, Any]] = {}  # region pk -> {department pk: Department}, same refresh
 _lock = threading.Lock()
 
 
@@ -43,6 +44,7 @@ def default_region_code() -> str:
 def clear_router_cache() -> None:
     with _lock:
         _cache.clear()
+        _departments.clear()
 
 
 def routing_departments(region: Any) -> list[Any]:
@@ -148,4 +150,12 @@ def router_for_region(region: Any) -> Router:
     )
     with _lock:
         _cache[key] = (now, router)
+        _departments[key] = {d.pk: d for d in depts}
     return router
+
+
+def routing_department(region: Any, pk: int) -> Any:
+    """The Department *pk* as loaded with the region's router (no query), or None. Read-only: the
+    instance is shared between requests."""
+    with _lock:
+        return _departments.get(region.pk, {}).get(pk)

@@ -28,11 +28,17 @@ from tongchou.appeals.models import (
     DeadlinePolicy,
 )
 from tongchou.appeals.routing import RoutingResult, default_categories, should_auto_dispatch
-from tongchou.appeals.routing_db import auto_dispatch_min_score, auto_dispatch_threshold, router_for_region
+from tongchou.appeals.routing_db import (
+    auto_dispatch_min_score,
+    auto_dispatch_threshold,
+    router_for_region,
+    routing_department,
+)
 from tongchou.appeals.states import ACTION_LABELS, Action, Rating, Status, next_status
 from tongchou.core import clock
 from tongchou.core.audit import audit_record
 from tongchou.core.errors import NotFound, PermissionDenied, ValidationFailed
+from tongchou.core.models import AuditEntry
 from tongchou.core.notifications import notify
 from tongchou.workdays.services import calendar as workday_calendar
 
@@ -294,12 +300,120 @@ def appeal_submit(
     Routing is suggested from the text; above the confidence threshold the appeal is dispatched at
     once (in the same transaction), otherwise it waits in the dispatcher's queue.
     """
-    # a replay answers with the stored order before anything else is checked
+    # A replay answers with the stored order before anything else is checked. The first submission
+    # is the common case, so it is not looked up first: the unique (client, key) constraint refuses
+    # the INSERT of a replay, and a replay that would fail validation is looked up before failing.
     key = (idempotency_key or "").strip()[:100]
-    if key:
-        existing = Appeal.objects.filter(client=client, idempotency_key=key).first()
+    try:
+        _validate_submission(
+            text=text, category=category, phone=contact_phone, submitter=submitter, attachments=attachments
+        )
+    except ValidationFailed:
+        existing = _replayed(client, key)
         if existing is not None:
             return existing, False
+        raise
+    text = (text or "").strip()
+    phone = (contact_phone or "").strip()
+    route = suggest_route(text=text, region=region)
+    best = route.best
+    auto = (
+        auto_dispatch
+        and best is not None
+        and best.key is not None
+        and should_auto_dispatch(
+            route, threshold=auto_dispatch_threshold(), min_score=auto_dispatch_min_score()
+        )
+    )
+    department = routing_department(region, best.key) if auto else None
+    try:
+        with transaction.atomic():
+            appeal = _insert_appeal(
+                auto=auto,
+                department=department,
+                department_id=best.key if auto else None,
+                route=route,
+                channel=channel,
+                client=client,
+                key=key,
+                external_id=external_id,
+                submitter=submitter,
+                contact_name=contact_name,
+                phone=phone,
+                enterprise=enterprise,
+                region=region,
+                category=category,
+                title=title,
+                text=text,
+                address=address,
+                lat=lat,
+                long=long,
+                measure_ids=measure_ids,
+            )
+            _save_attachments(appeal, attachments)
+            now = appeal.submitted_at
+            events = [
+                AppealEvent(
+                    appeal=appeal,
+                    at=now,
+                    actor=submitter if getattr(submitter, "is_authenticated", False) else None,
+                    actor_label=_label(submitter, contact_name or Channel(channel).label),
+                    action="submit",
+                    from_status="",
+                    to_status=Status.SUBMITTED,
+                    to_department_id=None,
+                    reason="",
+                    detail={"channel": channel},
+                )
+            ]
+            if auto:
+                events.append(
+                    AppealEvent(
+                        appeal=appeal,
+                        at=now,
+                        actor=None,
+                        actor_label="系统",
+                        action=Action.DISPATCH,
+                        from_status=Status.SUBMITTED,
+                        to_status=appeal.status,
+                        to_department_id=appeal.department_id,
+                        reason=f"自动分办（置信度 {route.confidence:.2f}）",
+                        detail={},
+                    )
+                )
+            # one INSERT for the events and one for their audit entries (same rows as _event())
+            AppealEvent.objects.bulk_create(events)
+            AuditEntry.objects.bulk_create(
+                [
+                    AuditEntry(
+                        actor=ev.actor,
+                        action=f"appeal.{ev.action}",
+                        object_type=appeal._meta.label_lower,
+                        object_id=str(appeal.pk),
+                        detail={"number": appeal.number, "reason": ev.reason},
+                    )
+                    for ev in events
+                ]
+            )
+            if auto:
+                _notify_department(appeal, f"新诉求待办：{appeal.number}", appeal.text[:200])
+    except IntegrityError:
+        existing = _replayed(client, key)
+        if existing is not None:
+            return existing, False
+        raise
+    return appeal, True
+
+
+def _replayed(client: str, key: str) -> Appeal | None:
+    if not key:
+        return None
+    return Appeal.objects.filter(client=client, idempotency_key=key).first()
+
+
+def _validate_submission(
+    *, text: str, category: str, phone: str, submitter: Any, attachments: Sequence[Any]
+) -> None:
     text = (text or "").strip()
     if len(text) < MIN_TEXT:
         raise ValidationFailed(
@@ -311,7 +425,7 @@ def appeal_submit(
         )
     if category and category not in Category.values:
         raise ValidationFailed(f"类别“{category}”不存在。", detail={"field": "category"})
-    phone = (contact_phone or "").strip()
+    phone = (phone or "").strip()
     if submitter is None and not phone:
         raise ValidationFailed(
             "请填写联系电话，便于承办部门两个工作日内与您联系。", detail={"field": "contact_phone"}
@@ -320,89 +434,62 @@ def appeal_submit(
         raise ValidationFailed(f"联系电话“{phone}”格式不正确。", detail={"field": "contact_phone"})
     validate_attachments(attachments)
 
-    route = suggest_route(text=text, region=region)
-    best = route.best
-    auto = (
-        auto_dispatch
-        and best is not None
-        and best.key is not None
-        and should_auto_dispatch(
-            route, threshold=auto_dispatch_threshold(), min_score=auto_dispatch_min_score()
-        )
+
+def _insert_appeal(
+    *,
+    auto: bool,
+    department: Any,
+    department_id: int | None,
+    route: RoutingResult,
+    key: str,
+    phone: str,
+    **f: Any,
+) -> Appeal:
+    """INSERT the order (already dispatched when auto: one write less; its history still shows the
+    two steps), then set its number, which needs the row id."""
+    now = clock.now()
+    category = f["category"] or route.category
+    feedback_due, resolution_due = compute_deadlines(category, f["region"], now)
+    submitter = f["submitter"]
+    appeal = Appeal(
+        channel=f["channel"],
+        client=f["client"],
+        idempotency_key=key,
+        external_id=f["external_id"],
+        submitter=submitter if getattr(submitter, "is_authenticated", False) else None,
+        contact_name=f["contact_name"].strip()[:64],
+        contact_phone=phone[:20],
+        enterprise=f["enterprise"],
+        region=f["region"],
+        category=category,
+        title=f["title"].strip()[:100],
+        text=f["text"],
+        address=f["address"][:200],
+        lat=f["lat"],
+        long=f["long"],
+        measure_ids=list(f["measure_ids"]),
+        submitted_at=now,
+        feedback_due=feedback_due,
+        resolution_due=resolution_due,
+        status=next_status(Status.SUBMITTED, Action.DISPATCH) if auto else Status.SUBMITTED,
+        dispatched_at=now if auto else None,
+        routing={
+            "category": route.category,
+            "confidence": route.confidence,
+            "candidates": [
+                {"department": c.department, "id": c.key, "score": c.score, "reasons": list(c.reasons)}
+                for c in route.candidates[:5]
+            ],
+        },
     )
-    try:
-        with transaction.atomic():
-            now = clock.now()
-            feedback_due, resolution_due = compute_deadlines(category or route.category, region, now)
-            # an auto-dispatched order is inserted already dispatched (one write less); its history
-            # still shows the two steps
-            appeal = Appeal.objects.create(
-                channel=channel,
-                client=client,
-                idempotency_key=key,
-                external_id=external_id,
-                submitter=submitter if getattr(submitter, "is_authenticated", False) else None,
-                contact_name=contact_name.strip()[:64],
-                contact_phone=phone[:20],
-                enterprise=enterprise,
-                region=region,
-                category=category or route.category,
-                title=title.strip()[:100],
-                text=text,
-                address=address[:200],
-                lat=lat,
-                long=long,
-                measure_ids=list(measure_ids),
-                submitted_at=now,
-                feedback_due=feedback_due,
-                resolution_due=resolution_due,
-                status=next_status(Status.SUBMITTED, Action.DISPATCH) if auto else Status.SUBMITTED,
-                department_id=best.key if auto else None,
-                dispatched_at=now if auto else None,
-                routing={
-                    "category": route.category,
-                    "confidence": route.confidence,
-                    "candidates": [
-                        {
-                            "department": c.department,
-                            "id": c.key,
-                            "score": c.score,
-                            "reasons": list(c.reasons),
-                        }
-                        for c in route.candidates[:5]
-                    ],
-                },
-            )
-            appeal.number = appeal_number_for(appeal)
-            appeal.save(update_fields=["number"])
-            _save_attachments(appeal, attachments)
-            _event(
-                appeal,
-                action="submit",
-                actor=submitter,
-                from_status="",
-                actor_label=contact_name or Channel(channel).label,
-                detail={"channel": channel},
-                to_status=Status.SUBMITTED,
-                to_department_id=None,
-            )
-            if auto:
-                _event(
-                    appeal,
-                    action=Action.DISPATCH,
-                    actor=None,
-                    from_status=Status.SUBMITTED,
-                    reason=f"自动分办（置信度 {route.confidence:.2f}）",
-                    actor_label="系统",
-                )
-                _notify_department(appeal, f"新诉求待办：{appeal.number}", appeal.text[:200])
-    except IntegrityError:
-        if key:
-            existing = Appeal.objects.filter(client=client, idempotency_key=key).first()
-            if existing is not None:
-                return existing, False
-        raise
-    return appeal, True
+    if department is not None:
+        appeal.department = department  # cached with the router: no query to show its name
+    else:
+        appeal.department_id = department_id
+    appeal.save(force_insert=True)
+    appeal.number = appeal_number_for(appeal)
+    Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+    return appeal
 
 
 # --- transitions ---------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import socket
+import sys
 import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 log = logging.getLogger("tongchou.serve")
@@ -18,25 +23,125 @@ def start_background_workers() -> list[threading.Thread]:
     return threads
 
 
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """One listening socket per serving process, all bound to the same address with SO_REUSEPORT:
+    the kernel spreads incoming connections over the processes."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
 class Command(BaseCommand):
-    help = "启动平台 Web 服务（waitress），并启动后台任务（诉求期限提醒与督办等）。"
+    help = (
+        "启动平台 Web 服务（waitress），并启动后台任务（诉求期限提醒与督办等）。"
+        "--workers N（Linux）启动 N 个服务进程共享同一端口，后台任务只在主进程运行一份。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
         parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-        parser.add_argument("--threads", type=int, default=8, help="工作线程数（默认 8）")
+        parser.add_argument("--threads", type=int, default=8, help="每个服务进程的工作线程数（默认 8）")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="服务进程数（默认 1；大于 1 时需 Linux 的 SO_REUSEPORT，一般取 CPU 核数）",
+        )
         parser.add_argument("--no-worker", action="store_true", help="不在本进程启动后台任务")
         parser.add_argument("--no-migrate", action="store_true", help="启动前不自动迁移数据库")
 
-    def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, no_migrate: bool, **options):
+    def handle(
+        self,
+        *args,
+        host: str,
+        port: int,
+        threads: int,
+        workers: int,
+        no_worker: bool,
+        no_migrate: bool,
+        **options,
+    ):
         from waitress import serve
 
         from tongchou.wsgi import application
 
+        if workers < 1:
+            raise CommandError("--workers 至少为 1。")
+        if workers > 1 and (not hasattr(os, "fork") or not hasattr(socket, "SO_REUSEPORT")):
+            raise CommandError("--workers 大于 1 需要支持 fork 和 SO_REUSEPORT 的系统（Linux）。")
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
+        if workers == 1:
+            if not no_worker:
+                start_background_workers()
+            self.stdout.write(f"统筹平台已启动：http://{host}:{port}/  （Ctrl+C 停止）")
+            self.stdout.flush()
+            serve(application, host=host, port=port, threads=threads, ident="tongchou", channel_timeout=120)
+            return
+        self._serve_forked(application, serve, host, port, threads, workers, no_worker)
+
+    def _serve_forked(self, application, serve, host, port, threads, workers, no_worker) -> None:
+        """The parent binds first (so a busy port fails at once), forks the serving processes, then
+        runs the background workers itself: exactly one copy whatever N is. A serving process that
+        dies is replaced; SIGTERM/SIGINT stop them all."""
+        from django.db import connections
+
+        _listening_socket(host, port).close()  # fail fast, in the parent, if the port is taken
+        connections.close_all()  # never share a database connection across fork
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+        def spawn() -> int:
+            pid = os.fork()
+            if pid == 0:  # serving process
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                code = 0
+                try:
+                    serve(
+                        application,
+                        sockets=[_listening_socket(host, port)],
+                        threads=threads,
+                        ident="tongchou",
+                        channel_timeout=120,
+                    )
+                except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
+                    log.exception("serving process failed")
+                    code = 1
+                os._exit(code)
+            return pid
+
+        children = {spawn() for _ in range(workers)}
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+            for pid in list(children):
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         if not no_worker:
             start_background_workers()
-        self.stdout.write(f"统筹平台已启动：http://{host}:{port}/  （Ctrl+C 停止）")
+        self.stdout.write(f"统筹平台已启动：http://{host}:{port}/  （{workers} 个服务进程，Ctrl+C 停止）")
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=threads, ident="tongchou", channel_timeout=120)
+        while children:
+            try:
+                pid, _status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
+            children.discard(pid)
+            if not stopping:
+                log.warning("serving process %s exited; starting another", pid)
+                time.sleep(0.5)
+                children.add(spawn())
