@@ -189,78 +189,117 @@ MAX_LEDGER_ROWS = 50_000  # an export is one request: beyond this, narrow the pe
 
 
 def _fmt(value: datetime | None) -> str:
-    return clock.localize(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    if not value:
+        return ""
+    v = clock.localize(value)
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}"
+
+
+_LEDGER_FIELDS = (
+    "number",
+    "submitted_at",
+    "channel",
+    "region__name",
+    "enterprise__name",
+    "contact_name",
+    "submitter_id",
+    "submitter__display_name",
+    "submitter__username",
+    "contact_phone",
+    "submitter__phone",
+    "category",
+    "text",
+    "department__name",
+    "status",
+    "feedback_due",
+    "feedback_at",
+    "resolution_due",
+    "answered_at",
+    "answer",
+    "rating",
+    "rating_comment",
+    "batch__number",
+)
 
 
 def ledger_rows(qs: QuerySet):
-    """Rows for the ledger (phones masked: the ledger travels)."""
+    """Rows for the ledger (phones masked: the ledger travels). Plain tuples straight from one
+    joined query (no model instances), labels translated once per export."""
     from tongchou.appeals.models import Channel
     from tongchou.core.masking import mask_phone
 
-    channels = dict(Channel.choices)
-    categories = dict(Category.choices)
-    rows = qs.select_related(
-        "region", "enterprise", "department", "batch", "batch__region", "submitter"
-    ).order_by("submitted_at", "pk")
-    for a in rows[:MAX_LEDGER_ROWS].iterator(chunk_size=2000):
+    channels = {k: str(v) for k, v in Channel.choices}
+    categories = {k: str(v) for k, v in Category.choices}
+    statuses = {str(k.value): str(v) for k, v in STATUS_LABELS.items()}
+    ratings = {str(k.value): str(v) for k, v in RATING_LABELS.items()}
+    rows = qs.order_by("submitted_at", "pk").values_list(*_LEDGER_FIELDS)
+    for (
+        number,
+        submitted_at,
+        channel,
+        region_name,
+        enterprise_name,
+        contact_name,
+        submitter_id,
+        submitter_display,
+        submitter_username,
+        contact_phone,
+        submitter_phone,
+        category,
+        text,
+        department_name,
+        status,
+        feedback_due,
+        feedback_at,
+        resolution_due,
+        answered_at,
+        answer,
+        rating,
+        rating_comment,
+        batch_number,
+    ) in rows[:MAX_LEDGER_ROWS].iterator(chunk_size=2000):
         in_time = ""
-        if a.feedback_at:
-            in_time = "是" if a.feedback_due and a.feedback_at <= a.feedback_due else "否"
-        phone = a.contact_phone or (a.submitter.phone if a.submitter_id else "")
+        if feedback_at:
+            in_time = "是" if feedback_due and feedback_at <= feedback_due else "否"
+        phone = contact_phone or (submitter_phone if submitter_id else "")
         yield [
-            a.number,
-            _fmt(a.submitted_at),
-            str(channels.get(a.channel, a.channel)),
-            a.region.name,
-            a.enterprise.name if a.enterprise_id else "",
-            a.contact_name or (str(a.submitter) if a.submitter_id else ""),
+            number,
+            _fmt(submitted_at),
+            channels.get(channel, channel),
+            region_name,
+            enterprise_name or "",
+            contact_name or ((submitter_display or submitter_username) if submitter_id else ""),
             mask_phone(phone),
-            str(categories.get(a.category, a.category)),
-            a.text,
-            a.department.name if a.department_id else "",
-            STATUS_LABELS[Status(a.status)],
-            _fmt(a.feedback_due),
-            _fmt(a.feedback_at),
+            categories.get(category, category),
+            text,
+            department_name or "",
+            statuses[status],
+            _fmt(feedback_due),
+            _fmt(feedback_at),
             in_time,
-            _fmt(a.resolution_due),
-            _fmt(a.answered_at),
-            a.answer,
-            RATING_LABELS[Rating(a.rating)] if a.rating else "",
-            a.rating_comment,
-            f"第{a.batch.number}批" if a.batch_id else "",
+            _fmt(resolution_due),
+            _fmt(answered_at),
+            answer,
+            ratings[rating] if rating else "",
+            rating_comment,
+            f"第{batch_number}批" if batch_number is not None else "",
         ]
 
 
+LEDGER_WIDTHS = [20, 17, 12, 10, 24, 10, 14, 14, 60, 24, 8, 17, 17, 10, 17, 17, 40, 10, 24, 10]
+
+
 def ledger_workbook(qs: QuerySet, *, title: str = "诉求台账"):
-    """A streaming (write-only) openpyxl workbook: bounded memory for large ledgers."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    """The 台账 as a streaming workbook (``.save(fileobj)``): bounded memory for large ledgers, and a
+    direct XML writer instead of openpyxl's per-cell objects (see xlsx.py)."""
+    from tongchou.appeals.xlsx import TextSheetWorkbook
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    widths = [20, 17, 12, 10, 24, 10, 14, 14, 60, 24, 8, 17, 17, 10, 17, 17, 40, 10, 24, 10]
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[_col(i)].width = w
-    ws.freeze_panes = "A2"
-    header = []
-    for h in LEDGER_HEADERS:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        header.append(cell)
-    ws.append(header)
-    n = 0
-    for row in ledger_rows(qs):
-        ws.append(row)
-        n += 1
-    if n >= MAX_LEDGER_ROWS:
-        ws.append([f"仅导出前 {MAX_LEDGER_ROWS} 条，请缩小时间范围或按类别分别导出。"])
-    return wb
+    def rows():
+        n = 0
+        for row in ledger_rows(qs):
+            n += 1
+            yield row
+        if n >= MAX_LEDGER_ROWS:
+            yield [f"仅导出前 {MAX_LEDGER_ROWS} 条，请缩小时间范围或按类别分别导出。"]
 
-
-def _col(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(i)
+    return TextSheetWorkbook(title=title, header=LEDGER_HEADERS, rows=rows(), widths=LEDGER_WIDTHS)
