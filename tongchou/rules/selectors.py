@@ -66,8 +66,16 @@ def rules_overview() -> list[dict]:
             item["published"] = v
         if v.status == VersionStatus.DRAFT and item["draft"] is None:
             item["draft"] = v
+    from tongchou.regions.models import Region
+
+    names = dict(
+        Region.objects.filter(code__in={i["versions"][0].region_code for i in rules.values()}).values_list(
+            "code", "name"
+        )
+    )
     for item in rules.values():
         item["current"] = item["published"] or item["versions"][0]
+        item["region_name"] = names.get(item["current"].region_code, item["current"].region_code)
     return list(rules.values())
 
 
