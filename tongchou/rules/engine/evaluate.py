@@ -289,27 +289,25 @@ def to_long(wide: pl.DataFrame, layout: Layout, keep: str) -> pl.DataFrame:
         if len(plan.null_bits) > 24 or len(plan.conditions) > 12:
             raise ValueError(f"rule {plan.spec.id}: at most 12 conditions and 24 facts")
         local = pl.sum_horizontal(local_bits) if local_bits else pl.lit(0)
-        frame = (
-            lazy.filter(pl.col(layout.scope_col(plan)))
-            .with_columns(st.cast(pl.Int64).alias("st"), codes.cast(pl.Int64).alias("codes"))
-            .select(
-                pl.col("row"),
-                pl.col("st").cast(pl.Int8),
-                pl.when(pl.col("st") == 2).then(amt).alias("value"),
-                (
-                    pl.lit(i << 48, dtype=pl.Int64)
-                    + pl.col("st") * (1 << 45)
-                    + pl.when(pl.col("st") == 1).then(local).otherwise(0).cast(pl.Int64) * (1 << 20)
-                    + pl.col("codes")
-                ).alias("key"),
-                pl.when(pl.col("st") == 3).then(nm_value).cast(pl.Float64).alias("nm_value"),
-                pl.when(pl.col("st") == 3).then(nm_threshold).cast(pl.Float64).alias("nm_threshold"),
-            )
-        )
+        # status first, then the keep filter, then the rest only for the rows kept
+        frame = lazy.filter(pl.col(layout.scope_col(plan))).with_columns(st.cast(pl.Int64).alias("st"))
         if keep == "matched":
             frame = frame.filter(pl.col("st").is_in([1, 2]))
         elif keep == "relevant":
             frame = frame.filter(pl.col("st") > 0)
+        frame = frame.select(
+            pl.col("row"),
+            pl.col("st").cast(pl.Int8),
+            pl.when(pl.col("st") == 2).then(amt).alias("value"),
+            (
+                pl.lit(i << 48, dtype=pl.Int64)
+                + pl.col("st") * (1 << 45)
+                + pl.when(pl.col("st") == 1).then(local).otherwise(0).cast(pl.Int64) * (1 << 20)
+                + codes.cast(pl.Int64)
+            ).alias("key"),
+            pl.when(pl.col("st") == 3).then(nm_value).cast(pl.Float64).alias("nm_value"),
+            pl.when(pl.col("st") == 3).then(nm_threshold).cast(pl.Float64).alias("nm_threshold"),
+        )
         frames.append(frame)
     return pl.concat(frames).collect()
 
