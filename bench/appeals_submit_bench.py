@@ -53,6 +53,24 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process and its live children (the --workers serving processes)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def tongchou(env, *args) -> str:
     r = subprocess.run(
         [sys.executable, "-m", "tongchou", *args], cwd=REPO, env=env, capture_output=True, text=True
@@ -100,8 +118,7 @@ def main() -> None:
             "--no-worker",
             "--threads",
             str(args.server_threads),
-            "--workers",
-            str(args.server_workers),
+            *(["--workers", str(args.server_workers)] if args.server_workers != 1 else []),
         ],
         cwd=REPO,
         env=env,
@@ -162,6 +179,7 @@ def main() -> None:
     statuses.clear()
     acknowledged.clear()
 
+    cpu0 = cpu_seconds(server.pid)
     t0 = time.perf_counter() + 0.5
     with ThreadPoolExecutor(max_workers=64) as pool:
         for i in range(total):
@@ -172,6 +190,8 @@ def main() -> None:
             if ahead > 0.05:
                 time.sleep(ahead - 0.05)
     elapsed = time.perf_counter() - t0
+    server_cpu = cpu_seconds(server.pid) - cpu0
+    load = os.getloadavg()[0]
     server.terminate()
     server.wait(timeout=30)
 
@@ -204,6 +224,9 @@ def main() -> None:
                 "max_ms": round(1000 * lat[-1], 1) if lat else 0,
                 "acknowledged": len(acknowledged),
                 "lost": lost,
+                "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, len(lat)), 1),
+                "server_workers": args.server_workers,
+                "load_1min_at_end": round(load, 1),
             },
             ensure_ascii=False,
         )
