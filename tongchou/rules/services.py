@@ -463,7 +463,10 @@ def match_run(
     for new automatic benefits and notify each enterprise of what is new."""
     from tongchou.enterprises.models import Enterprise
 
-    previous = MatchRun.objects.filter(status=RunStatus.DONE).order_by("-finished_at", "-id").first()
+    # compare with the last run that evaluated something (an empty run must not make everything "new")
+    previous = (
+        MatchRun.objects.filter(status=RunStatus.DONE, rules__gt=0).order_by("-finished_at", "-id").first()
+    )
     run = MatchRun.objects.create(
         as_of=as_of, engine=engine, trigger=trigger, previous=previous,
         triggered_by=actor if getattr(actor, "is_authenticated", False) else None,

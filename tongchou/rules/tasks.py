@@ -35,8 +35,8 @@ def tick(now: dt.datetime | None = None) -> str:
     last = MatchRun.objects.filter(trigger="schedule").order_by("-started_at").first()
     if last is not None and (now - last.started_at).total_seconds() < interval_seconds():
         return f"结束公示 {closed} 件；距上次定时比对不足间隔，未运行"
-    if not published_versions():
-        return f"结束公示 {closed} 件；没有已发布的规则，未运行"
+    if not published_versions(now.date()):
+        return f"结束公示 {closed} 件；今天没有在有效期内的已发布规则，未运行"
     run = match_run(as_of=now.date(), trigger="schedule")
     return f"结束公示 {closed} 件；定时比对 #{run.pk}：符合 {run.eligible}，新增 {run.new_eligible}，推送 {run.notified} 户"
 

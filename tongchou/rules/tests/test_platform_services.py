@@ -335,9 +335,22 @@ def test_the_scheduler_runs_once_per_interval_and_closes_due_publicity(pack, tex
     from tongchou.rules import tasks
 
     settings.TONGCHOU_MATCH_INTERVAL_SECONDS = 3600
-    assert "定时比对" in tasks.tick()
-    assert "未运行" in tasks.tick()
+    with time_machine.travel(dt.datetime(2020, 4, 15, 2, 0, tzinfo=dt.UTC)):
+        assert "定时比对" in tasks.tick()
+        assert "未运行" in tasks.tick()
     assert MatchRun.objects.filter(trigger="schedule").count() == 1
+    # years later no rule of the pack is in force: nothing runs (and nothing is re-pushed)
+    with time_machine.travel(dt.datetime(2026, 11, 21, 2, 0, tzinfo=dt.UTC)):
+        assert "没有在有效期内" in tasks.tick()
+    assert MatchRun.objects.filter(trigger="schedule").count() == 1
+
+
+def test_an_empty_run_does_not_make_everything_new_again(pack, textile):
+    first = services.match_run(as_of=AS_OF, push=False)
+    empty = services.match_run(as_of=dt.date(2026, 1, 1), push=False)
+    assert empty.rules == 0
+    again = services.match_run(as_of=AS_OF, push=False)
+    assert again.previous == first and again.new_eligible == 0
 
 
 def test_the_demo_step_is_idempotent(db, tmp_path, monkeypatch):
