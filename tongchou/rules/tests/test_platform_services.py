@@ -373,11 +373,6 @@ def test_the_demo_step_is_idempotent(db, tmp_path, monkeypatch):
     assert "zhoucun.job_retention_refund" in eligible
 
 
-@pytest.mark.xfail(
-    reason="engine: LEAST(formula, cap) ignores NULL, so a capped cash formula with a missing input comes "
-    "out eligible at the cap instead of unknown (the tracer says unknown); see the rules platform report",
-    strict=False,
-)
 def test_a_capped_benefit_with_a_missing_input_is_unknown_not_the_cap(textile):
     from tongchou.rules import selectors
     from tongchou.rules.engine import RuleSpec
