@@ -137,3 +137,11 @@ def test_delete_removes_measures_and_search_rows(db, tmp_path, settings):
 def test_bad_slugs_are_refused(db, slug):
     with pytest.raises(services.DocumentRejected):
         services.document_ingest(file_bytes=SMALL.encode(), filename="a.txt", slug=slug)
+
+
+@needs_seeds
+def test_loan_interest_subsidies_are_compared_across_three_cities(seeded):
+    m = Measure.objects.get(measure_id="zhoucun-2020-8/22")
+    similar = [s.measure_id for s, _ in selectors.similar_measures(m, limit=3)]
+    assert "jinan-2020-opinions/14" in similar
+    assert "zibo-2020-opinions/29" in similar
