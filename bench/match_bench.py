@@ -141,7 +141,8 @@ def handwritten_sql(rules, keep: str) -> str:
             raw = f"CAST(({r.benefit.formula}) AS DOUBLE)"
             amount = f"(CASE WHEN {raw} < 0 THEN 0 ELSE {raw} END)"
             if r.benefit.cap is not None:
-                amount = f"LEAST({amount}, {float(r.benefit.cap)!r})"
+                # LEAST skips NULLs: a missing input must stay missing, not pay the cap
+                amount = f"(CASE WHEN {amount} IS NULL THEN NULL ELSE LEAST({amount}, {float(r.benefit.cap)!r}) END)"
         cash = r.benefit.kind == "cash" and bool(r.benefit.formula)
         bits = []
         for k, name in enumerate(plan.null_bits):

@@ -203,7 +203,9 @@ def build_query(
             value = f"CAST(({plan.formula.sql(dialect)}) AS {dbl})"
             value = f"CASE WHEN {value} < 0 THEN CAST(0 AS {dbl}) ELSE {value} END"
             if plan.spec.benefit.cap is not None:
-                value = f"LEAST({value}, CAST({_num(plan.spec.benefit.cap)} AS {dbl}))"
+                # LEAST skips NULLs: without the guard a missing input would pay the full cap
+                cap = f"CAST({_num(plan.spec.benefit.cap)} AS {dbl})"
+                value = f"CASE WHEN {value} IS NULL THEN NULL ELSE LEAST({value}, {cap}) END"
             cols.append(f"{value} AS r{i}_amt")
         for j, cmp in enumerate(plan.comparisons):
             if cmp is not None and cmp.threshold is None:
