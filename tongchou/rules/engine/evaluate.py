@@ -680,18 +680,21 @@ def _render(
             wanted |= {"p0", "p1", "p2", "p3"}
         words = words.select([c for c in words.columns if c in wanted])
     # ``key`` packs (rule, status, rule-local missing bits, codes) into one Int64 (see
-    # to_long), so the join is on one integer column. One lazy plan, so polars runs the
-    # join, the numbers and the text in a single parallel pass.
+    # to_long): everything the words depend on.
     has_nm = pl.col("near_miss_fact").is_not_null()
     shape = pl.col("shape")
+    # each row's words by position: key -> index into ``words`` (a hash lookup in a few
+    # hundred keys), then a gather per words column — no join, the row order is kept
+    words = words.drop([] if explanations == "full" else ["p0", "p1", "p2", "p3"], strict=False)
+    position = long.get_column("key").replace_strict(
+        words.get_column("key"),
+        pl.int_range(words.height, eager=True, dtype=pl.UInt32),
+        return_dtype=pl.UInt32,
+    )
+    attached = words.drop("key").select(pl.all().gather(position))
     df = (
-        long.lazy()
-        .join(
-            words.lazy().drop([] if explanations == "full" else ["p0", "p1", "p2", "p3"]),
-            on="key",
-            how="left",
-            maintain_order="left",
-        )
+        pl.concat([long, attached], how="horizontal")
+        .lazy()
         .with_columns(
             pl.when(pl.col("st") == 2).then(pl.col("value").round(2)).alias("benefit_value"),
             pl.when((pl.col("st") == 2) & (pl.col("benefit_kind") == "cash"))
