@@ -22,6 +22,15 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with no in-process caches of enterprise data: a rolled-back test leaves no
+    change event behind, and the next one may reuse the same ids and frozen timestamps."""
+    from tongchou.core.signals import enterprise_data_changed
+
+    enterprise_data_changed.send(sender="tests")
+
+
 @pytest.fixture
 def reference_data(db):
     """Regions, departments and industries. A data migration loads them, but transactional tests

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tongchou.core.errors import ValidationFailed
+from tongchou.core.signals import announce_enterprise_data_changed
 from tongchou.enterprises.size_class import SizeClassError, size_class_or_blank
 from tongchou.enterprises.template import GENERATED_FACT_COLUMNS, KIND_LABELS, REGISTRY_COLUMNS, Column
 from tongchou.enterprises.uscc import check as uscc_check
@@ -669,6 +670,7 @@ def enterprises_import(
     as_of = as_of or clock.today()
     fact_source = fact_source or "企业名录导入"
     with transaction.atomic():
+        announce_enterprise_data_changed(sender="enterprises_import")
         existing: dict[str, int] = {}
         usccs = [p.values["uscc"] for p in parsed.rows]
         for chunk in _chunks(usccs, 900):

@@ -436,6 +436,14 @@ def simulate(spec, as_of: dt.date, *, budget_yuan: float | None = None, snapshot
 _SNAPSHOT_CACHE: dict[str, Any] = {"key": None, "snap": None}
 
 
+def clear_caches(**_: Any) -> None:
+    """Forget cached specs and snapshots. Connected to ``enterprise_data_changed`` and to saves of
+    rule versions: the aggregate keys below only catch other processes' changes, and miss an
+    in-place update of a fact value (same count, same max id)."""
+    _SNAPSHOT_CACHE.update(key=None, snap=None)
+    _SPECS_CACHE.update(key=None, specs=[])
+
+
 def cached_snapshot(as_of: dt.date):
     """The facts snapshot, reused while no enterprise or fact changed (previews and simulations)."""
     from django.db.models import Count, Max

@@ -24,6 +24,7 @@ from tongchou.core import clock
 from tongchou.core.audit import audit_record
 from tongchou.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from tongchou.core.masking import mask_account
+from tongchou.core.signals import announce_enterprise_data_changed
 from tongchou.rules import facts as schema
 from tongchou.rules.engine import RuleError, RuleSpec, evaluate, load_rules
 from tongchou.rules.models import (
@@ -257,6 +258,7 @@ def facts_import(
     from tongchou.rules.engine.snapshot import prepare_facts
     from tongchou.rules.facts_store import store_value
 
+    announce_enterprise_data_changed(sender="facts_import")
     path = Path(path)
     file_name = file_name or path.name
     if not source.strip():
