@@ -34,7 +34,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:
             continue  # the app has not built that page yet
-        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append({"label": label, "url": url, "active": False})
+    # the deepest section containing the page is the active one (/appeals/figures/ is 统计分析, not 诉求办理)
+    matching = [i for i in items if i["url"] != "/" and request.path.startswith(i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     unread = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
