@@ -96,8 +96,9 @@ def _deliveries_in_stages() -> int:
     cases = list(
         Delivery.objects.filter(status=DeliveryStatus.AWAITING_CONFIRMATION)
         .exclude(enterprise__uscc=DEMO_USCC)
+        .filter(amount__gt=0)  # PostgreSQL sorts NULL amounts first in DESC order; payouts need cash
         .select_related("enterprise")
-        .order_by("-amount")[:12]
+        .order_by("-amount", "pk")[:12]
     )
     moved = 0
     for i, dlv in enumerate(cases):
