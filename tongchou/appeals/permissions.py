@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from tongchou.accounts.roles import Role, role_of
-from tongchou.accounts.scope import region_in_scope, user_region_prefix
+from tongchou.accounts.scope import filter_by_region, region_in_scope
 from tongchou.appeals.states import Action
 
 DISPATCHER_ROLES = {Role.LEADER, Role.ADMIN}
@@ -25,8 +25,7 @@ def visible_appeals(user: Any, qs: QuerySet) -> QuerySet:
     if role == Role.ADMIN:
         return qs
     if role == Role.LEADER:
-        prefix = user_region_prefix(user)
-        return qs.filter(region__code__startswith=prefix)
+        return filter_by_region(qs, user)
     if role == Role.DEPARTMENT:
         if not user.department_id:
             return qs.none()

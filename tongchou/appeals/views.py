@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tongchou.accounts.access import public, require_roles
 from tongchou.accounts.roles import Role, role_of
-from tongchou.accounts.scope import user_region_prefix
+from tongchou.accounts.scope import filter_by_region, user_region_prefix
 from tongchou.appeals import figures as fig
 from tongchou.appeals import permissions, selectors, services
 from tongchou.appeals.forms import AppealForm, BatchForm, LookupForm, PublicAppealForm, RateForm
@@ -427,10 +427,9 @@ def batches(request: HttpRequest) -> HttpResponse:
                 request, _("已生成第%(n)s批，共 %(c)s 件。") % {"n": batch.number, "c": batch.appeals.count()}
             )
             return redirect("appeals:batches")
-    prefix = user_region_prefix(request.user)
-    rows = Batch.objects.select_related("region", "created_by").order_by("-created_at")
-    if prefix is not None:
-        rows = rows.filter(region__code__startswith=prefix)
+    rows = filter_by_region(
+        Batch.objects.select_related("region", "created_by").order_by("-created_at"), request.user
+    )
     from django.db.models import Count
 
     rows = rows.annotate(n=Count("appeals"))[:100]

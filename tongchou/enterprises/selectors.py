@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from tongchou.accounts.roles import Role, role_of
-from tongchou.accounts.scope import user_region_prefix
+from tongchou.accounts.scope import filter_by_region, user_region_prefix
 from tongchou.core.errors import NotFound
 from tongchou.enterprises.models import Enterprise, EnterpriseFact
 from tongchou.regions.models import Region
@@ -44,8 +44,7 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
         return qs.filter(pk=user.enterprise_id) if user.enterprise_id else qs.none()
     if role not in STAFF:
         return qs.none()
-    prefix = user_region_prefix(user)
-    return qs if prefix is None else qs.filter(region__code__startswith=prefix)
+    return filter_by_region(qs, user)
 
 
 def enterprise_list(user: Any, filters: EnterpriseFilters) -> QuerySet[Enterprise]:

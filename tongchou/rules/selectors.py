@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from tongchou.accounts.roles import role_of
-from tongchou.accounts.scope import user_region_prefix
+from tongchou.accounts.scope import filter_by_region, user_region_prefix
 from tongchou.core.errors import NotFound, ValidationFailed
 from tongchou.rules import facts as schema
 from tongchou.rules.models import (
@@ -310,9 +310,7 @@ def deliveries_for_staff(user: Any, *, status: str | None = None, rule_id: str |
     qs = Delivery.objects.select_related("enterprise", "rule_version", "approved_by").order_by(
         "-created_at", "-id"
     )
-    prefix = user_region_prefix(user)
-    if prefix is not None:
-        qs = qs.filter(enterprise__region__code__startswith=prefix)
+    qs = filter_by_region(qs, user, field="enterprise__region")
     if status:
         qs = qs.filter(status=status)
     if rule_id:
