@@ -12,6 +12,7 @@ class AppealsConfig(AppConfig):
         from tongchou.appeals.models import DeadlinePolicy, RoutingKeyword
         from tongchou.appeals.routing_db import clear_router_cache
         from tongchou.appeals.services import clear_deadline_cache
+        from tongchou.regions.models import Department
 
         def _router_changed(*args, **kwargs) -> None:
             clear_router_cache()
@@ -22,4 +23,9 @@ class AppealsConfig(AppConfig):
             )
             signal.connect(
                 _router_changed, sender=RoutingKeyword, dispatch_uid=f"appeals_router_{name}", weak=False
+            )
+            # the router holds the region's departments: a renamed, disabled or reloaded department
+            # must not be routed to from a stale cache
+            signal.connect(
+                _router_changed, sender=Department, dispatch_uid=f"appeals_router_dept_{name}", weak=False
             )
