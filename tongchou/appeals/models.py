@@ -103,6 +103,9 @@ class Appeal(models.Model):
     address = models.CharField(_("地点"), max_length=200, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     long = models.FloatField(_("经度"), null=True, blank=True)
+    # Open311's media_url: a link the submitting system hosts. Kept as a link, never fetched: the
+    # platform runs on networks with no way out, and fetching a caller-given URL invites SSRF.
+    media_url = models.URLField(_("媒体链接"), max_length=500, blank=True)
     measure_ids = models.JSONField(_("涉及政策措施"), default=list, blank=True)
 
     department = models.ForeignKey(
@@ -131,6 +134,9 @@ class Appeal(models.Model):
     rating_comment = models.CharField(_("评价意见"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    # True until the figures' daily table (AppealDayStat) has counted this order's current state.
+    # Set by every save(); cleared by stats.refresh(). See stats.py for why a flag and not a delta.
+    stats_dirty = models.BooleanField(_("统计待更新"), default=True, editable=False)
 
     batch = models.ForeignKey(
         Batch,
@@ -167,7 +173,18 @@ class Appeal(models.Model):
             models.Index(fields=["status", "resolution_due"], name="appeal_status_rdue"),
             models.Index(fields=["enterprise", "submitted_at"], name="appeal_ent_time"),
             models.Index(fields=["submitted_at"], name="appeal_time"),
+            models.Index(
+                fields=["submitted_at"], condition=models.Q(stats_dirty=True), name="appeal_stats_dirty"
+            ),
         ]
+
+    def save(self, *args, **kwargs) -> None:
+        """Every write changes what the figures count, so every write marks the order dirty."""
+        self.stats_dirty = True
+        fields = kwargs.get("update_fields")
+        if fields is not None and "stats_dirty" not in fields:
+            kwargs["update_fields"] = [*fields, "stats_dirty"]
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
@@ -183,6 +200,48 @@ class Appeal(models.Model):
     @property
     def short_title(self) -> str:
         return self.title or (self.text[:30] + ("…" if len(self.text) > 30 else ""))
+
+
+class AppealDayStat(models.Model):
+    """The figures' counters for the orders submitted on one local day, per (department, region,
+    category): what figures.figures() would count for that cell, merged duplicates left out.
+
+    Maintained by stats.refresh() from the orders flagged ``stats_dirty``; a day with any dirty order
+    is counted live instead, so the figures are exact whether or not the refresh has run. Overdue is
+    not stored: it depends on "now" and is always counted live over open orders.
+    """
+
+    day = models.DateField(_("提交日期"))
+    department = models.ForeignKey(
+        "regions.Department",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("承办部门"),
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("区域")
+    )
+    category = models.CharField(_("类别"), max_length=20)
+    total = models.PositiveIntegerField(_("诉求数"), default=0)
+    feedback_in_time = models.PositiveIntegerField(_("按期反馈数"), default=0)
+    answered = models.PositiveIntegerField(_("已答复数"), default=0)
+    rated = models.PositiveIntegerField(_("已评价数"), default=0)
+    satisfied = models.PositiveIntegerField(_("满意数"), default=0)
+    n_feedback = models.PositiveIntegerField(_("已反馈数"), default=0)
+    n_answer = models.PositiveIntegerField(_("已答复计时数"), default=0)
+    sum_feedback_hours = models.FloatField(_("反馈用时合计（小时）"), default=0)
+    sum_answer_hours = models.FloatField(_("答复用时合计（小时）"), default=0)
+
+    class Meta:
+        verbose_name = _("诉求日统计")
+        verbose_name_plural = _("诉求日统计")
+        # one row per cell and day: stats.refresh() deletes a day's rows and writes them again
+        indexes = [models.Index(fields=["day"], name="appeal_day_stat_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id} {self.region_id} {self.category}"
 
 
 class AppealEvent(models.Model):
