@@ -178,6 +178,9 @@ class Appeal(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
     def save(self, *args, **kwargs) -> None:
         """Every write changes what the figures count, so every write marks the order dirty."""
         self.stats_dirty = True
@@ -185,9 +188,6 @@ class Appeal(models.Model):
         if fields is not None and "stats_dirty" not in fields:
             kwargs["update_fields"] = [*fields, "stats_dirty"]
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.number or f"#{self.pk}"
 
     @property
     def status_label(self) -> str:
