@@ -5,17 +5,19 @@ with the same order."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from tongchou.accounts.access import api_require_roles
 from tongchou.accounts.roles import Role, role_of
 from tongchou.appeals import selectors, services
-from tongchou.appeals.models import Appeal, Channel
+from tongchou.appeals.models import Appeal, Attachment, Channel
 from tongchou.appeals.states import Action
 from tongchou.core import clock
 from tongchou.core.audit import client_ip
@@ -23,6 +25,11 @@ from tongchou.core.errors import NotFound, ValidationFailed
 
 router = Router(tags=["appeals"])
 CREATORS = ("enterprise", "department", "leader", "admin")
+
+
+class AttachmentIn(Schema):
+    name: str
+    content_base64: str
 
 
 class AppealIn(Schema):
@@ -39,6 +46,16 @@ class AppealIn(Schema):
     lat: float | None = None
     long: float | None = None
     measure_ids: list[str] = []
+    media_url: str = ""
+    attachments: list[AttachmentIn] = []
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
 
 
 class AppealOut(Schema):
@@ -64,6 +81,8 @@ class AppealOut(Schema):
     batch: str | None
     merged_into: str | None
     routing: dict
+    media_url: str
+    attachments: list[AttachmentOut]
 
 
 class AppealUpdateIn(Schema):
@@ -95,7 +114,21 @@ def _local(value: datetime | None) -> datetime | None:
     return clock.localize(value) if value else None
 
 
-def out(appeal: Appeal) -> dict:
+def attachment_out(appeal: Appeal, att: Attachment) -> dict:
+    return {
+        "id": att.pk,
+        "name": att.name,
+        "content_type": att.content_type,
+        "size": att.size,
+        "url": f"/api/appeals/{appeal.number}/attachments/{att.pk}",
+    }
+
+
+def out(appeal: Appeal, attachments: list[Attachment] | None = None) -> dict:
+    """The API's view of an order. *attachments* spares a query when the caller knows them (a
+    fresh submission); otherwise they are read (prefetched by the list endpoint)."""
+    if attachments is None:
+        attachments = list(appeal.attachments.all())
     return {
         "number": appeal.number,
         "status": appeal.status,
@@ -119,7 +152,23 @@ def out(appeal: Appeal) -> dict:
         "batch": str(appeal.batch) if appeal.batch_id else None,
         "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
         "routing": appeal.routing,
+        "media_url": appeal.media_url,
+        "attachments": [attachment_out(appeal, a) for a in attachments],
     }
+
+
+def _decoded(items: list[AttachmentIn]) -> list[services.UploadedFile]:
+    files = []
+    for i, item in enumerate(items, start=1):
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed(
+                f"第 {i} 个附件“{item.name}”的 content_base64 不是有效的 Base64 编码。",
+                detail={"field": "attachments", "index": i, "name": item.name},
+            ) from None
+        files.append(services.UploadedFile(name=item.name, content=content))
+    return files
 
 
 _REGIONS: dict[str, Any] = {}
@@ -162,6 +211,7 @@ def create(request: HttpRequest, payload: AppealIn):
     if role == Role.ENTERPRISE:
         channel = Channel.WEB
     key = payload.idempotency_key or request.headers.get("Idempotency-Key", "")
+    files = _decoded(payload.attachments)
     appeal, created = services.appeal_submit(
         text=payload.text,
         region=_region(user, payload.region),
@@ -179,18 +229,24 @@ def create(request: HttpRequest, payload: AppealIn):
         lat=payload.lat,
         long=payload.long,
         measure_ids=payload.measure_ids,
+        media_url=payload.media_url,
+        attachments=files,
     )
     if not created:
         appeal = Appeal.objects.select_related("department", "region", "batch", "merged_into").get(
             pk=appeal.pk
         )
-    return Status(201 if created else 200, out(appeal))
+    return Status(201 if created else 200, out(appeal, [] if created and not files else None))
 
 
 @router.get("/", response=list[AppealOut], summary="诉求列表（按权限范围）", url_name="appeals_list")
 def list_appeals(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0):
     api_require_roles(request, *CREATORS)
-    qs = selectors.appeals_for_user(_user(request)).select_related("batch", "merged_into")
+    qs = (
+        selectors.appeals_for_user(_user(request))
+        .select_related("batch", "merged_into")
+        .prefetch_related("attachments")
+    )
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 500))
@@ -220,7 +276,7 @@ def route(request: HttpRequest, text: str = "", region: str = "370306"):
 @router.get("/{number}", response=AppealOut, summary="诉求详情", url_name="appeals_detail")
 def get_appeal(request: HttpRequest, number: str):
     api_require_roles(request, *CREATORS)
-    return out(selectors.appeal_for_user(_user(request), number))
+    return out(selectors.appeal_for_user_or_filer(_user(request), number))
 
 
 @router.patch(
@@ -232,17 +288,45 @@ def get_appeal(request: HttpRequest, number: str):
 def update_appeal(request: HttpRequest, number: str, payload: AppealUpdateIn):
     user = _user(request)
     api_require_roles(request, "department", "leader", "admin")
-    appeal = Appeal.objects.filter(number=number, client=f"user:{user.pk}").first()
-    if appeal is None:
-        appeal = selectors.appeal_for_user(user, number)
-        from tongchou.appeals.permissions import is_dispatcher
+    appeal = selectors.appeal_for_user_or_filer(user, number)
+    from tongchou.appeals.permissions import is_dispatcher
 
-        if not is_dispatcher(user, appeal):
-            raise NotFound("没有找到该诉求，或您无权查看。")
+    if appeal.client != f"user:{user.pk}" and not is_dispatcher(user, appeal):
+        raise NotFound("没有找到该诉求，或您无权查看。")
     appeal = services.appeal_update_external(
         appeal=appeal, actor=user, text_addition=payload.text_addition, contact_phone=payload.contact_phone
     )
     return out(appeal)
+
+
+@router.post(
+    "/{number}/attachments",
+    response={201: list[AttachmentOut]},
+    summary="上传附件（multipart/form-data，字段 files，可多个）",
+    url_name="appeals_attachments",
+)
+def add_attachments(request: HttpRequest, number: str, files: File[list[UploadedFile]]):
+    user = _user(request)
+    api_require_roles(request, *CREATORS)
+    appeal = selectors.appeal_for_user_or_filer(user, number)
+    saved = services.appeal_attach(appeal=appeal, actor=user, files=files)
+    return Status(201, [attachment_out(appeal, a) for a in saved])
+
+
+@router.get(
+    "/{number}/attachments/{attachment_id}",
+    summary="下载附件",
+    url_name="appeals_attachment",
+)
+def get_attachment(request: HttpRequest, number: str, attachment_id: int):
+    api_require_roles(request, *CREATORS)
+    appeal = selectors.appeal_for_user_or_filer(_user(request), number)
+    att = Attachment.objects.filter(appeal=appeal, pk=attachment_id).first()
+    if att is None:
+        raise NotFound("没有找到该附件。")
+    return FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
+    )
 
 
 @router.get("/{number}/phone", summary="查看完整联系电话（记录审计）", url_name="appeals_phone")
@@ -256,7 +340,7 @@ def phone(request: HttpRequest, number: str):
 @router.get("/{number}/events", summary="办理记录", url_name="appeals_events")
 def events(request: HttpRequest, number: str):
     api_require_roles(request, *CREATORS)
-    appeal = selectors.appeal_for_user(_user(request), number)
+    appeal = selectors.appeal_for_user_or_filer(_user(request), number)
     return [
         {
             "at": e.at,

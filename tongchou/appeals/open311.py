@@ -6,6 +6,11 @@ the platform: ``services.json``, ``requests.json`` (POST to create, GET to searc
 Authentication: ``api_key`` (an ApiToken issued with ``tongchou issue-token``) or a Bearer header.
 Without a key, POST is accepted like the public web form (a phone number is then required) and a
 single request can be read back with ``?phone=`` (the public sees only its own).
+
+Media: ``media_url`` (the spec's field) is stored and shown to the handler as a link, never fetched
+(isolated networks; a caller-chosen URL fetched by the server is an SSRF hole). A POST sent as
+multipart/form-data may also carry the picture itself as ``media`` (the extension FixMyStreet and
+Mark-a-Spot use); it becomes an attachment under the same type and size limits as the web form.
 """
 
 from __future__ import annotations
@@ -61,7 +66,7 @@ def _as_open311(a: Appeal) -> dict:
         "address": a.address,
         "lat": a.lat,
         "long": a.long,
-        "media_url": "",
+        "media_url": a.media_url,
     }
 
 
@@ -165,6 +170,8 @@ def _create(request: HttpRequest, user) -> JsonResponse:
             address=str(data.get("address_string", ""))[:200],
             lat=_float(data.get("lat")),
             long=_float(data.get("long")),
+            media_url=str(data.get("media_url", "") or ""),
+            attachments=request.FILES.getlist("media"),
         )
     except TongchouError as exc:
         return _error(400, exc.message)

@@ -1,7 +1,8 @@
 """The appeals permission policy: which appeals a user may see, and what they may do to one.
 
 - enterprise users: their enterprise's appeals (and any they submitted themselves);
-- department staff: only appeals currently dispatched to their department;
+- department staff: only appeals currently dispatched to their department (the API also lets an
+  account read back an order it filed itself, see api.py);
 - leaders (the command centre / dispatchers): their region and below;
 - administrators: everything;
 - the public: one appeal at a time, by number + phone (see selectors.appeal_for_public).

@@ -25,6 +25,24 @@ def appeal_for_user(user: Any, number: str) -> Appeal:
     return appeal
 
 
+def appeal_for_user_or_filer(user: Any, number: str) -> Appeal:
+    """As :func:`appeal_for_user`, and also the orders the caller's own account filed: the 12345
+    hotline files with a department account's token and must read an order's progress back after
+    it was dispatched elsewhere. Reading only; what they may do is still the permission policy's."""
+    try:
+        return appeal_for_user(user, number)
+    except NotFound:
+        if getattr(user, "is_authenticated", False):
+            appeal = (
+                Appeal.objects.select_related("department", "region", "enterprise", "submitter")
+                .filter(number=number, client=f"user:{user.pk}")
+                .first()
+            )
+            if appeal is not None:
+                return appeal
+        raise
+
+
 def _phone_matches(appeal: Appeal, phone: str) -> bool:
     stored = appeal.contact_phone or (appeal.submitter.phone if appeal.submitter_id else "")
     digits = "".join(ch for ch in phone if ch.isdigit())

@@ -232,10 +232,65 @@ class UploadedFile:
     content_type: str = ""
 
 
-def validate_attachments(files: Sequence[Any]) -> None:
-    if len(files) > MAX_ATTACHMENTS:
+# What each allowed type's first bytes must be: the extension alone is the sender's claim, and a
+# handler opens these files on a government desktop. Office's new formats are zip files, its old
+# ones OLE2 compound files; text has no signature, so it must decode and hold no NUL byte.
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+_TYPE_NAMES = {
+    ".pdf": "PDF",
+    ".jpg": "JPG 图片",
+    ".jpeg": "JPG 图片",
+    ".png": "PNG 图片",
+    ".docx": "Word",
+    ".xlsx": "Excel",
+    ".doc": "Word",
+    ".xls": "Excel",
+    ".txt": "文本",
+}
+
+
+def _head(f: Any, n: int = 4096) -> bytes:
+    """The first bytes of an upload, leaving a file object where it was."""
+    if isinstance(f, UploadedFile):
+        return f.content[:n]
+    f.seek(0)
+    head = f.read(n)
+    f.seek(0)
+    return head
+
+
+def _content_matches(ext: str, head: bytes) -> bool:
+    if ext == ".txt":
+        if b"\x00" in head:
+            return False
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                head.decode(encoding)
+                return True
+            except UnicodeDecodeError as exc:
+                if exc.start >= len(head) - 3:  # a character cut by the 4 KB window
+                    return True
+        return False
+    return head.startswith(_SIGNATURES[ext])
+
+
+def validate_attachments(files: Sequence[Any], *, already: int = 0) -> None:
+    """Count, type (by extension and by the file's own first bytes) and size; the message names
+    the file. *already* is how many the order holds when files are added later."""
+    if already + len(files) > MAX_ATTACHMENTS:
+        held = f"已有 {already} 个，" if already else ""
         raise ValidationFailed(
-            f"附件最多 {MAX_ATTACHMENTS} 个，收到 {len(files)} 个。", detail={"field": "attachments"}
+            f"每件诉求附件最多 {MAX_ATTACHMENTS} 个，{held}收到 {len(files)} 个。",
+            detail={"field": "attachments"},
         )
     for i, f in enumerate(files, start=1):
         name = getattr(f, "name", "") or ""
@@ -253,11 +308,40 @@ def validate_attachments(files: Sequence[Any]) -> None:
                 f"第 {i} 个附件“{name}”大小 {size / 1048576:.1f} MB，超过 10 MB 上限。",
                 detail={"field": "attachments", "index": i, "name": name},
             )
+        if size == 0:
+            raise ValidationFailed(
+                f"第 {i} 个附件“{name}”是空文件。", detail={"field": "attachments", "index": i, "name": name}
+            )
+        if not _content_matches(ext, _head(f)):
+            raise ValidationFailed(
+                f"第 {i} 个附件“{name}”的内容不是{_TYPE_NAMES[ext]}文件，与扩展名不符；请上传原始文件。",
+                detail={"field": "attachments", "index": i, "name": name},
+            )
 
 
-def _save_attachments(appeal: Appeal, files: Sequence[Any]) -> None:
+def validate_media_url(url: str) -> str:
+    """Open311's media_url: stored as a link for the handler, never fetched by the server."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if len(url) > 500:
+        raise ValidationFailed("媒体链接 media_url 超过 500 个字符。", detail={"field": "media_url"})
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationFailed(
+            f"媒体链接 media_url “{url[:80]}” 不是有效的 http(s) 地址。", detail={"field": "media_url"}
+        ) from None
+    return url
+
+
+def _save_attachments(appeal: Appeal, files: Sequence[Any]) -> list[Attachment]:
     from django.core.files.base import ContentFile
 
+    saved = []
     for f in files:
         name = f.name.replace("/", "_").replace("\\", "_")[-150:]
         ext = "." + name.rsplit(".", 1)[-1].lower()
@@ -268,6 +352,8 @@ def _save_attachments(appeal: Appeal, files: Sequence[Any]) -> None:
         att = Attachment(appeal=appeal, name=name, content_type=ALLOWED_ATTACHMENT_TYPES[ext], size=size)
         att.file.save(name, content, save=False)
         att.save()
+        saved.append(att)
+    return saved
 
 
 def suggest_route(*, text: str, region: Any) -> RoutingResult:
@@ -293,6 +379,7 @@ def appeal_submit(
     long: float | None = None,
     measure_ids: Sequence[Any] = (),
     attachments: Sequence[Any] = (),
+    media_url: str = "",
     auto_dispatch: bool = True,
 ) -> tuple[Appeal, bool]:
     """Store a new appeal; returns (appeal, created). Same (client, idempotency_key) → the same appeal.
@@ -308,6 +395,7 @@ def appeal_submit(
         _validate_submission(
             text=text, category=category, phone=contact_phone, submitter=submitter, attachments=attachments
         )
+        media_url = validate_media_url(media_url)
     except ValidationFailed:
         existing = _replayed(client, key)
         if existing is not None:
@@ -349,6 +437,7 @@ def appeal_submit(
                 lat=lat,
                 long=long,
                 measure_ids=measure_ids,
+                media_url=media_url,
             )
             _save_attachments(appeal, attachments)
             now = appeal.submitted_at
@@ -467,6 +556,7 @@ def _insert_appeal(
         address=f["address"][:200],
         lat=f["lat"],
         long=f["long"],
+        media_url=f["media_url"],
         measure_ids=list(f["measure_ids"]),
         submitted_at=now,
         feedback_due=feedback_due,
@@ -747,6 +837,37 @@ def appeal_update_external(
                 appeal, action="update", actor=actor, from_status=appeal.status, reason=text_addition[:500]
             )
         return appeal
+
+
+def may_attach(user: Any, appeal: Appeal) -> bool:
+    """Who may add files to an order: its submitter (or enterprise), the system that created it
+    (the 12345 hotline's token), its handler and the dispatchers of its region."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        permissions.is_submitter(user, appeal)
+        or appeal.client == f"user:{user.pk}"
+        or permissions.is_handler(user, appeal)
+        or permissions.is_dispatcher(user, appeal)
+    )
+
+
+def appeal_attach(*, appeal: Appeal, actor: Any, files: Sequence[Any]) -> list[Attachment]:
+    """Add files to an existing order (photos sent after a hotline call, a handler's scan); the
+    history records who added which. All or none: a bad file refuses the whole request."""
+    if not files:
+        raise ValidationFailed("请选择要上传的附件。", detail={"field": "attachments"})
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        if not may_attach(actor, appeal):
+            raise PermissionDenied("您无权为该诉求上传附件。")
+        if appeal.status in (Status.CLOSED, Status.MERGED):
+            raise ValidationFailed(f"诉求已{appeal.status_label}，不能再上传附件。")
+        validate_attachments(files, already=appeal.attachments.count())
+        saved = _save_attachments(appeal, files)
+        names = "、".join(a.name for a in saved)
+        _event(appeal, action="attach", actor=actor, from_status=appeal.status, reason=f"上传附件：{names}")
+        return saved
 
 
 ACTIONS = {

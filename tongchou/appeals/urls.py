@@ -17,5 +17,6 @@ urlpatterns = [
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<str:action>/", views.act, name="act"),
     path("<str:number>/phone/", views.phone, name="phone"),
+    path("<str:number>/attachments/", views.attach, name="attach"),
     path("<str:number>/attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -244,8 +244,25 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "rate_form": RateForm(),
             "now": clock.now(),
             "duplicates": appeal.duplicates.all(),
+            "may_attach": services.may_attach(user, appeal)
+            and appeal.status not in (Status.CLOSED, Status.MERGED),
         },
     )
+
+
+@require_roles(*HANDLING)
+@require_POST
+def attach(request: HttpRequest, number: str) -> HttpResponse:
+    appeal = selectors.appeal_for_user(request.user, number)
+    try:
+        saved = services.appeal_attach(
+            appeal=appeal, actor=request.user, files=request.FILES.getlist("attachments")
+        )
+    except TongchouError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已上传 %(n)d 个附件。") % {"n": len(saved)})
+    return redirect("appeals:detail", number=appeal.number)
 
 
 @require_roles(*HANDLING)

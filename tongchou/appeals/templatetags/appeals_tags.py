@@ -38,7 +38,7 @@ def due_state(appeal, now):
 def action_label(code: str) -> str:
     from tongchou.appeals.states import ACTION_LABELS, Action
 
-    extra = {"submit": "提交", "update": "补充"}
+    extra = {"submit": "提交", "update": "补充", "attach": "上传附件"}
     try:
         return ACTION_LABELS[Action(code)]
     except ValueError:

@@ -70,6 +70,7 @@ EXPECTED = {
     "appeals:act": row(302, 405, 405, 405, 403, 405),
     "appeals:phone": row(302, 403, 405, 405, 403, 405),
     "appeals:attachment": HANDLING_PAGE,
+    "appeals:attach": row(302, 405, 405, 405, 403, 405),
     "open311:services": ALL_OK,
     "open311:requests": row(401, 401, 200, 200, 401, 200),
     "open311:request": row(401, 200, 200, 200, 401, 200),
@@ -79,6 +80,8 @@ EXPECTED = {
     "api:appeals_phone": row(401, 403, 200, 200, 403, 200),
     "api:appeals_events": row(401, 200, 200, 200, 403, 200),
     "api:appeals_action": row(405, 405, 405, 405, 405, 405),
+    "api:appeals_attachments": row(405, 405, 405, 405, 405, 405),
+    "api:appeals_attachment": row(401, 200, 200, 200, 403, 200),
 }
 
 
@@ -94,6 +97,12 @@ KWARGS = {
     "appeals:attachment": lambda users: {
         "number": fixture(users)["number"],
         "pk": fixture(users)["attachment"],
+    },
+    "appeals:attach": _number,
+    "api:appeals_attachments": _number,
+    "api:appeals_attachment": lambda users: {
+        "number": fixture(users)["number"],
+        "attachment_id": fixture(users)["attachment"],
     },
     "open311:request": _number,
     "api:appeals_detail": _number,

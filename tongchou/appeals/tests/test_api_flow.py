@@ -268,3 +268,32 @@ def test_confident_route_dispatches_automatically(api):
 def test_unclear_text_waits_for_dispatcher(api):
     s, a = _create(api)
     assert (s, a["status"], a["department"]) == (201, "submitted", None)
+
+
+def test_hotline_account_reads_back_the_orders_it_filed_and_no_others(api, users, other_department):
+    """The 12345 system files orders with a department account's token; it must read their status
+    back wherever they were dispatched, without seeing other departments' orders."""
+    from tongchou.accounts.models import User
+
+    s, filed = api("department").post(
+        "/", {"text": "市民来电：小区门口道路积水", "contact_phone": "13900000000"}
+    )
+    assert s == 201
+    _, other = _create(api)  # an enterprise's order, not the hotline's
+    for n in (filed["number"], other["number"]):
+        api("leader").act(n, "dispatch", department_id=other_department.pk)
+    s, body = api("department").get(f"/{filed['number']}")
+    assert (s, body["department_id"]) == (200, other_department.pk)
+    assert api("department").get(f"/{other['number']}")[0] == 404
+    s, events = api("department").get(f"/{filed['number']}/events")
+    assert [e["action"] for e in events] == ["submit", "dispatch"]
+    colleague = User.objects.create(
+        username="colleague", role="department", department=users["department"].department
+    )
+    from django.test import Client
+
+    c = Client()
+    c.force_login(colleague)
+    assert (
+        c.get(f"/api/appeals/{filed['number']}").status_code == 404
+    )  # another account of the same department
