@@ -1,6 +1,6 @@
 """Appeal figures per department, region and period, and the Excel ledger (台账).
 
-All figures come from one scoped queryset (the permission policy's), aggregated in the database:
+Figures follow the permission policy's scope (permissions.visible_appeals / visible_day_stats):
 
 - response rate (响应率): share of orders whose first contact came on or before the feedback deadline;
 - resolution rate (解决率): share of orders answered;
@@ -8,19 +8,39 @@ All figures come from one scoped queryset (the permission policy's), aggregated 
 - overdue: open orders past their feedback or resolution deadline now;
 - average hours to first contact and to answer.
 Merged duplicates are left out (the surviving order counts once).
+
+A whole year is ≈ 1M orders, too many to scan per page view, so the counters come from the daily
+table (``AppealDayStat``, kept by stats.refresh()) for every day whose orders are all counted there,
+and live from the orders for the days that have an order changed since (``stats_dirty``). The
+result is the same as counting everything live, refreshed or not. Overdue depends on the clock and is
+always counted live (open orders only: few).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Round, TruncDate
 
-from tongchou.appeals.models import Category
+from tongchou.appeals.models import Appeal, AppealDayStat, Category
 from tongchou.appeals.states import OPEN_STATUSES, RATING_LABELS, STATUS_LABELS, Rating, Status
 from tongchou.core import clock
+
+MICROS_PER_HOUR = 3_600_000_000
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -35,17 +55,59 @@ def in_period(qs: QuerySet, start: date, end: date) -> QuerySet:
     return qs.filter(submitted_at__gte=lo, submitted_at__lt=hi).exclude(status=Status.MERGED)
 
 
+def day_runs(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days merged into (first, last) runs, so "these days" is a few range conditions
+    (index-friendly, and no giant IN list when a year of days is dirty).
+
+    >>> day_runs([date(2020, 3, 2), date(2020, 3, 1), date(2020, 3, 5)])
+    [(datetime.date(2020, 3, 1), datetime.date(2020, 3, 2)), (datetime.date(2020, 3, 5), datetime.date(2020, 3, 5))]
+    """
+    runs: list[tuple[date, date]] = []
+    for d in sorted(set(days)):
+        if runs and runs[-1][1] + timedelta(days=1) == d:
+            runs[-1] = (runs[-1][0], d)
+        else:
+            runs.append((d, d))
+    return runs
+
+
+def submitted_on(days: Iterable[date]) -> Q:
+    """Orders submitted on one of these local (Asia/Shanghai) days; matches nothing for no days."""
+    q = Q(pk__in=[])
+    for first, last in day_runs(days):
+        lo, hi = period_bounds(first, last)
+        q |= Q(submitted_at__gte=lo, submitted_at__lt=hi)
+    return q
+
+
+def stat_days(days: Iterable[date]) -> Q:
+    """The daily table's rows of these days (same runs as :func:`submitted_on`)."""
+    q = Q(pk__in=[])
+    for first, last in day_runs(days):
+        q |= Q(day__gte=first, day__lte=last)
+    return q
+
+
+def local_day() -> TruncDate:
+    """The local submission day, as figures group it (and as migration 0003's statistics expect)."""
+    return TruncDate("submitted_at", tzinfo=clock.SHANGHAI)
+
+
 def _duration(later: str) -> Any:
     return ExpressionWrapper(F(later) - F("submitted_at"), output_field=DurationField())
 
 
-def _hours(value: Any) -> float:
-    """Durations come back as timedelta (PostgreSQL) or microseconds (some SQLite paths)."""
+def micros(value: Any) -> int:
+    """A summed duration as whole microseconds: timedelta (PostgreSQL) or microseconds (SQLite).
+
+    Sums are kept as integers so that adding them up per day, per cell or in any order gives the
+    same total: the daily table and the live count must agree to the last digit of the averages.
+    """
     if value is None:
-        return 0.0
+        return 0
     if isinstance(value, timedelta):
-        return value.total_seconds() / 3600
-    return float(value) / 3_600_000_000
+        return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    return round(value)
 
 
 COUNTERS = (
@@ -58,11 +120,15 @@ COUNTERS = (
     "n_feedback",
     "n_answer",
 )
-SUMS = ("sum_feedback", "sum_answer")
+# what the daily table stores per (day, department, region, category): every counter but overdue
+STORED_COUNTERS = tuple(k for k in COUNTERS if k != "overdue")
+SUMS = ("sum_feedback", "sum_answer")  # durations, summed in microseconds
+STORED_SUMS = {"sum_feedback": "sum_feedback_hours", "sum_answer": "sum_answer_hours"}
 
 
-def _aggregates(now: datetime) -> dict[str, Any]:
-    open_q = Q(status__in=list(OPEN_STATUSES))
+def cell_aggregates() -> dict[str, Any]:
+    """The counters and duration sums of a group of orders — what the daily table stores, and what
+    the live count computes for the days the table does not cover. One definition for both."""
     return {
         "total": Count("pk"),
         "feedback_in_time": Count(
@@ -71,14 +137,6 @@ def _aggregates(now: datetime) -> dict[str, Any]:
         "answered": Count("pk", filter=Q(answered_at__isnull=False)),
         "rated": Count("pk", filter=~Q(rating="")),
         "satisfied": Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
-        "overdue": Count(
-            "pk",
-            filter=open_q
-            & (
-                Q(feedback_at__isnull=True, feedback_due__lt=now)
-                | Q(answered_at__isnull=True, resolution_due__lt=now)
-            ),
-        ),
         "n_feedback": Count("feedback_at"),
         "n_answer": Count("answered_at"),
         "sum_feedback": Sum(
@@ -90,6 +148,28 @@ def _aggregates(now: datetime) -> dict[str, Any]:
     }
 
 
+def overdue_filter(now: datetime) -> Q:
+    """Open and past a deadline at *now*: never stored, since it changes with the clock alone."""
+    return Q(status__in=list(OPEN_STATUSES)) & (
+        Q(feedback_at__isnull=True, feedback_due__lt=now)
+        | Q(answered_at__isnull=True, resolution_due__lt=now)
+    )
+
+
+def _stored_aggregates() -> dict[str, Any]:
+    """Sums of the daily table's rows; hours go back to whole microseconds per row before adding
+    (stats.py stores microseconds / 3.6e9, which round-trips exactly), so the sum is exact."""
+    out: dict[str, Any] = {k: Sum(k) for k in STORED_COUNTERS}
+    for key, column in STORED_SUMS.items():
+        out[key] = Sum(
+            Cast(
+                Round(F(column) * Value(MICROS_PER_HOUR, output_field=FloatField())),
+                output_field=BigIntegerField(),
+            )
+        )
+    return out
+
+
 def _rates(row: dict[str, Any]) -> dict[str, Any]:
     total = row["total"] or 0
     out = {k: row.get(k) or 0 for k in COUNTERS}
@@ -97,39 +177,76 @@ def _rates(row: dict[str, Any]) -> dict[str, Any]:
     out["resolution_rate"] = round(100 * row["answered"] / total, 1) if total else None
     out["satisfaction_rate"] = round(100 * row["satisfied"] / row["rated"], 1) if row["rated"] else None
     out["avg_feedback_hours"] = (
-        round(row["sum_feedback"] / row["n_feedback"], 1) if row["n_feedback"] else None
+        round(row["sum_feedback"] / MICROS_PER_HOUR / row["n_feedback"], 1) if row["n_feedback"] else None
     )
-    out["avg_answer_hours"] = round(row["sum_answer"] / row["n_answer"], 1) if row["n_answer"] else None
+    out["avg_answer_hours"] = (
+        round(row["sum_answer"] / MICROS_PER_HOUR / row["n_answer"], 1) if row["n_answer"] else None
+    )
     return out
 
 
-def _add(acc: dict[str, float], row: dict[str, Any]) -> None:
+def _add(acc: dict[str, int], row: dict[str, Any]) -> None:
     for k in COUNTERS:
-        acc[k] = acc.get(k, 0) + (row.get(k) or 0)
+        acc[k] = acc.get(k, 0) + int(row.get(k) or 0)
     for k in SUMS:
-        acc[k] = acc.get(k, 0.0) + _hours(row.get(k))
+        acc[k] = acc.get(k, 0) + micros(row.get(k))
 
 
-def figures(qs: QuerySet, start: date, end: date, *, now: datetime | None = None) -> dict[str, Any]:
-    """Totals, per department, per region, per category and per day for the period.
+def dirty_days(start: date, end: date) -> set[date]:
+    """Local days of the period with an order changed since the last refresh (partial index).
 
-    Two scans of the period: one grouped by (department, region, category) carrying every
-    counter, rolled up here into totals and the three breakdowns; one grouped by day.
+    Deliberately not limited to the user's scope: a changed order may have left it (transferred to
+    another department, returned to the dispatcher) while the table still counts it in its old cell,
+    so any dirty order makes its whole day live for everyone.
     """
+    lo, hi = period_bounds(start, end)
+    return set(
+        Appeal.objects.filter(stats_dirty=True, submitted_at__gte=lo, submitted_at__lt=hi)
+        .annotate(day=local_day())
+        .order_by()
+        .values_list("day", flat=True)
+        .distinct()
+    )
+
+
+def figures(user: Any, start: date, end: date, *, now: datetime | None = None) -> dict[str, Any]:
+    """Totals, per department, per region, per category and per day for the period, in *user*'s
+    scope.
+
+    Cells (department, region, category) and days come from the daily table for clean days and from
+    two grouped scans of the orders for dirty days; overdue from one scan of the open orders.
+    A scope the table cannot express (an enterprise's own orders) is counted live throughout.
+    """
+    from tongchou.appeals.permissions import visible_appeals, visible_day_stats
     from tongchou.regions.models import Department, Region
 
     now = now or clock.now()
-    base = in_period(qs.order_by(), start, end)
-    cells = list(base.values("department_id", "region_id", "category").annotate(**_aggregates(now)))
-    totals: dict[str, float] = {k: 0 for k in (*COUNTERS, *SUMS)}
-    per_dept: dict[Any, dict[str, float]] = {}
-    per_region: dict[Any, dict[str, float]] = {}
+    orders = in_period(visible_appeals(user, Appeal.objects.order_by()), start, end)
+    table = visible_day_stats(user, AppealDayStat.objects.order_by())
+    if table is None:
+        live = orders
+        stored = AppealDayStat.objects.none()
+    else:
+        dirty = dirty_days(start, end)
+        live = orders.filter(submitted_on(dirty))
+        stored = table.filter(day__gte=start, day__lte=end).exclude(stat_days(dirty))
+    cells = [
+        *live.values("department_id", "region_id", "category").annotate(**cell_aggregates()),
+        *stored.values("department_id", "region_id", "category").annotate(**_stored_aggregates()),
+        *orders.filter(overdue_filter(now))
+        .values("department_id", "region_id")
+        .annotate(overdue=Count("pk")),
+    ]
+    totals: dict[str, int] = {k: 0 for k in (*COUNTERS, *SUMS)}
+    per_dept: dict[Any, dict[str, int]] = {}
+    per_region: dict[Any, dict[str, int]] = {}
     per_cat: dict[str, int] = {}
     for cell in cells:
         _add(totals, cell)
         _add(per_dept.setdefault(cell["department_id"], {}), cell)
         _add(per_region.setdefault(cell["region_id"], {}), cell)
-        per_cat[cell["category"]] = per_cat.get(cell["category"], 0) + cell["total"]
+        if "category" in cell:
+            per_cat[cell["category"]] = per_cat.get(cell["category"], 0) + int(cell["total"])
     dept_names = dict(Department.objects.filter(pk__in=[k for k in per_dept if k]).values_list("pk", "name"))
     region_names = dict(Region.objects.filter(pk__in=list(per_region)).values_list("pk", "name"))
     by_department = sorted(
@@ -137,23 +254,28 @@ def figures(qs: QuerySet, start: date, end: date, *, now: datetime | None = None
             _rates(v) | {"name": dept_names.get(k, "（待分办）") if k else "（待分办）"}
             for k, v in per_dept.items()
         ),
-        key=lambda r: -r["total"],
+        key=lambda r: (-r["total"], r["name"]),
     )
     by_region = sorted(
         (_rates(v) | {"name": region_names.get(k, k)} for k, v in per_region.items()),
-        key=lambda r: -r["total"],
+        key=lambda r: (-r["total"], r["name"]),
     )
     labels = dict(Category.choices)
-    by_category = [
-        {"name": str(labels.get(k, k)), "total": v} for k, v in sorted(per_cat.items(), key=lambda kv: -kv[1])
-    ]
-    by_day = [
-        {"day": r["day"].isoformat() if r["day"] else "", "total": r["total"], "answered": r["answered"]}
-        for r in base.annotate(day=TruncDate("submitted_at", tzinfo=clock.SHANGHAI))
+    by_category = sorted(
+        ({"name": str(labels.get(k, k)), "total": v} for k, v in per_cat.items()),
+        key=lambda r: (-r["total"], r["name"]),
+    )
+    days: dict[date, dict[str, int]] = {}
+    for r in [
+        *live.annotate(day=local_day())
         .values("day")
-        .annotate(total=Count("pk"), answered=Count("answered_at"))
-        .order_by("day")
-    ]
+        .annotate(total=Count("pk"), answered=Count("answered_at")),
+        *stored.values("day").annotate(total=Sum("total"), answered=Sum("answered")),
+    ]:
+        acc = days.setdefault(r["day"], {"total": 0, "answered": 0})
+        acc["total"] += int(r["total"])
+        acc["answered"] += int(r["answered"])
+    by_day = [{"day": d.isoformat(), **v} for d, v in sorted(days.items())]
     return {
         "totals": _rates(totals),
         "by_department": by_department,

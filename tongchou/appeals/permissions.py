@@ -39,6 +39,24 @@ def visible_appeals(user: Any, qs: QuerySet) -> QuerySet:
     return qs.none()
 
 
+def visible_day_stats(user: Any, qs: QuerySet) -> QuerySet | None:
+    """The figures' daily table (AppealDayStat) in the same scope as :func:`visible_appeals`, or
+    ``None`` when the table cannot express that scope (an enterprise's own orders are not a cell):
+    the figures are then counted from the orders."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return qs
+    if role == Role.LEADER:
+        return filter_by_region(qs, user)
+    if role == Role.DEPARTMENT:
+        if not user.department_id:
+            return qs.none()
+        return qs.filter(department_id=user.department_id)
+    if role == Role.ENTERPRISE:
+        return None
+    return qs.none()
+
+
 def is_submitter(user: Any, appeal: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

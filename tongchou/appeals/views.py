@@ -356,8 +356,7 @@ def _period(request: HttpRequest):
 @require_roles(*STAFF)
 def figures(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
-    qs = selectors.appeals_for_user(request.user)
-    data = fig.figures(qs, start, end)
+    data = fig.figures(request.user, start, end)
     return render(request, "appeals/figures.html", {"data": data, "start": start, "end": end})
 
 
