@@ -7,9 +7,10 @@ class AppealsConfig(AppConfig):
     verbose_name = "诉求办理"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
-        from tongchou.appeals.models import DeadlinePolicy, RoutingKeyword
+        from tongchou.appeals import stats
+        from tongchou.appeals.models import Appeal, DeadlinePolicy, RoutingKeyword
         from tongchou.appeals.routing_db import clear_router_cache
         from tongchou.appeals.services import clear_deadline_cache
         from tongchou.regions.models import Department
@@ -29,3 +30,7 @@ class AppealsConfig(AppConfig):
             signal.connect(
                 _router_changed, sender=Department, dispatch_uid=f"appeals_router_dept_{name}", weak=False
             )
+        # the figures' daily table: the two changes an order's dirty flag cannot carry (stats.py)
+        pre_save.connect(stats.remember_old_day, sender=Appeal, dispatch_uid="appeals_stats_old_day")
+        post_save.connect(stats.recount_left_day, sender=Appeal, dispatch_uid="appeals_stats_left_day")
+        post_delete.connect(stats.recount_deleted_day, sender=Appeal, dispatch_uid="appeals_stats_deleted")
