@@ -100,4 +100,7 @@ def seed(stdout: Any) -> str:
         for ev in AppealEvent.objects.filter(appeal=a):
             ev.at -= shift
             ev.save(update_fields=["at"])
+    from tongchou.appeals import stats
+
+    stats.refresh()  # fill the figures' daily table, as the worker would on its first tick
     return f"诉求：演示诉求 {made} 件（各状态均有，含王村检查站共性问题）"

@@ -6,6 +6,9 @@ department head and the command centre (the region's leaders) — once.
 leaves nothing, so the next run redoes it; after commit the row stops any repeat. Two workers
 running at once (serve's thread and ``tongchou appeals-worker``) race on the unique constraint and
 only one wins.
+
+Each tick also refreshes the figures' daily table (stats.refresh(): the days of the orders changed
+since the last tick), so the figures page reads the table for nearly every day.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Exists, OuterRef, Q
 
+from tongchou.appeals import stats
 from tongchou.appeals.models import Appeal, Escalation, EscalationKind
 from tongchou.appeals.states import Status
 from tongchou.core import clock
@@ -159,6 +163,15 @@ def run_once(now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def refresh_stats() -> int:
+    """Recount the figures' daily table for the days changed since the last tick (stats.py); kept
+    apart from the deadline pass so that one failing does not hold up the other."""
+    days = stats.refresh()
+    if days:
+        log.debug("诉求统计日表：重算 %s 天", days)
+    return days
+
+
 def run_forever(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None) -> None:
     stop = stop or threading.Event()
     while not stop.is_set():
@@ -169,6 +182,10 @@ def run_forever(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None
                 log.info("诉求期限检查：%s", counts)
         except Exception:  # the worker must outlive one bad pass (e.g. database restarting)
             log.exception("诉求期限检查失败，稍后重试")
+        try:
+            refresh_stats()
+        except Exception:  # figures stay exact without it (dirty days are counted live)
+            log.exception("诉求统计日表更新失败，稍后重试")
         finally:
             close_old_connections()
         stop.wait(interval)

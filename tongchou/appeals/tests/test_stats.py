@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from tongchou.appeals import services
 from tongchou.appeals.models import Appeal, AppealDayStat
+from tongchou.core import clock
 from tongchou.core.clock import SHANGHAI
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +230,14 @@ def test_deleting_or_backdating_an_order_keeps_the_old_day_exact(orders, client_
     assert page(admin) == data
 
 
+def test_worker_tick_refreshes_the_table(orders):
+    out = io.StringIO()
+    call_command("appeals-worker", "--once", stdout=out)
+    assert json.loads(out.getvalue())["stats_days"] == 3
+    assert not Appeal.objects.filter(stats_dirty=True).exists()
+    assert sum(AppealDayStat.objects.values_list("total", flat=True)) == 6
+
+
 def test_batch_issue_keeps_the_table_valid(orders, users, zhoucun, client_as):
     """batch_issue writes with .update(batch=…): not counted by the figures, so no flag needed."""
     cli()
@@ -236,3 +245,16 @@ def test_batch_issue_keeps_the_table_valid(orders, users, zhoucun, client_as):
     services.batch_issue(region=zhoucun, appeals=[orders["a"]], actor=users["admin"], title="第一批")
     assert cli()["days"] == 0
     assert page(client_as("admin")) == before
+
+
+def test_demo_seed_leaves_the_table_filled(users, client_as):
+    from tongchou.appeals import demo
+
+    demo.seed(io.StringIO())
+    assert Appeal.objects.filter(client=demo.DEMO_CLIENT).exists()
+    assert not Appeal.objects.filter(stats_dirty=True).exists()
+    total = Appeal.objects.exclude(status="merged").count()
+    assert sum(AppealDayStat.objects.values_list("total", flat=True)) == total
+    start = clock.today() - dt.timedelta(days=60)  # the demo spreads its orders over four weeks
+    r = client_as("admin").get(f"/appeals/figures/?start={start.isoformat()}")
+    assert r.context["data"]["totals"]["total"] == total

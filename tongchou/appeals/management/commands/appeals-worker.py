@@ -4,12 +4,13 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from tongchou.appeals.worker import DEFAULT_INTERVAL, run_forever, run_once
+from tongchou.appeals.worker import DEFAULT_INTERVAL, refresh_stats, run_forever, run_once
 
 
 class Command(BaseCommand):
     help = (
-        "诉求期限提醒与超期督办（24 小时前提醒承办人，超期督办部门负责人和指挥部）/ Appeal deadline worker."
+        "诉求期限提醒与超期督办（24 小时前提醒承办人，超期督办部门负责人和指挥部），并更新统计日表"
+        " / Appeal deadline worker (also refreshes the figures' daily table)."
     )
 
     def add_arguments(self, parser):
@@ -20,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool, interval: float, **options):
         if once:
-            self.stdout.write(json.dumps(run_once(), ensure_ascii=False))
+            counts = run_once()
+            counts["stats_days"] = refresh_stats()
+            self.stdout.write(json.dumps(counts, ensure_ascii=False))
             return
         self.stdout.write(f"诉求期限检查已启动，每 {interval:g} 秒一次（Ctrl+C 停止）")
         self.stdout.flush()
