@@ -124,9 +124,10 @@ def attachment_out(appeal: Appeal, att: Attachment) -> dict:
     }
 
 
-def out(appeal: Appeal, attachments: list[Attachment] | None = None) -> dict:
+def out(appeal: Appeal, attachments: list[Attachment] | None = None, *, viewer: Any = None) -> dict:
     """The API's view of an order. *attachments* spares a query when the caller knows them (a
-    fresh submission); otherwise they are read (prefetched by the list endpoint)."""
+    fresh submission); otherwise they are read (prefetched by the list endpoint). The routing
+    scores are the dispatchers' working material: an enterprise *viewer* gets ``{}``."""
     if attachments is None:
         attachments = list(appeal.attachments.all())
     return {
@@ -151,7 +152,7 @@ def out(appeal: Appeal, attachments: list[Attachment] | None = None) -> dict:
         "rating_comment": appeal.rating_comment,
         "batch": str(appeal.batch) if appeal.batch_id else None,
         "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
-        "routing": appeal.routing,
+        "routing": {} if viewer is not None and role_of(viewer) == Role.ENTERPRISE else appeal.routing,
         "media_url": appeal.media_url,
         "attachments": [attachment_out(appeal, a) for a in attachments],
     }
@@ -236,7 +237,7 @@ def create(request: HttpRequest, payload: AppealIn):
         appeal = Appeal.objects.select_related("department", "region", "batch", "merged_into").get(
             pk=appeal.pk
         )
-    return Status(201 if created else 200, out(appeal, [] if created and not files else None))
+    return Status(201 if created else 200, out(appeal, [] if created and not files else None, viewer=user))
 
 
 @router.get("/", response=list[AppealOut], summary="诉求列表（按权限范围）", url_name="appeals_list")
@@ -250,7 +251,8 @@ def list_appeals(request: HttpRequest, status: str = "", limit: int = 50, offset
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 500))
-    return [out(a) for a in qs.order_by("-submitted_at", "-pk")[offset : offset + limit]]
+    user = _user(request)
+    return [out(a, viewer=user) for a in qs.order_by("-submitted_at", "-pk")[offset : offset + limit]]
 
 
 @router.get("/route", response=RouteOut, summary="分办建议", url_name="appeals_route")
@@ -276,7 +278,8 @@ def route(request: HttpRequest, text: str = "", region: str = "370306"):
 @router.get("/{number}", response=AppealOut, summary="诉求详情", url_name="appeals_detail")
 def get_appeal(request: HttpRequest, number: str):
     api_require_roles(request, *CREATORS)
-    return out(selectors.appeal_for_user_or_filer(_user(request), number))
+    user = _user(request)
+    return out(selectors.appeal_for_user_or_filer(user, number), viewer=user)
 
 
 @router.patch(
@@ -401,4 +404,4 @@ def do_action(request: HttpRequest, number: str, action: str, payload: ActionIn)
     elif act is Action.REOPEN:
         appeal = services.appeal_reopen(appeal=appeal, actor=user, reason=payload.reason)
     appeal = Appeal.objects.select_related("department", "region", "batch", "merged_into").get(pk=appeal.pk)
-    return out(appeal)
+    return out(appeal, viewer=user)

@@ -240,7 +240,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "phone_masked": selectors.contact_phone_display(user, appeal),
             "may_see_phone": permissions.may_see_phone(user, appeal),
             "eligibility": eligibility_for_appeal(appeal) if handler_view else [],
-            "routing": appeal.routing,
+            # the routing scores are the dispatchers' working material, not the submitter's
+            "routing": appeal.routing if handler_view else {},
             "rate_form": RateForm(),
             "now": clock.now(),
             "duplicates": appeal.duplicates.all(),

@@ -172,3 +172,45 @@ def test_transfer_return_merge_close_reopen_in_browser(
 
     statuses = {x.number: x.status for x in Appeal.objects.filter(pk__in=[a.pk, b.pk, c.pk, d.pk])}
     assert statuses == {a.number: "submitted", b.number: "merged", c.number: "closed", d.number: "dispatched"}
+
+
+def test_enterprise_adds_a_file_to_its_order_and_the_handler_downloads_it(
+    page, live_server, login_page, users, department, screenshot_dir, tmp_path
+):
+    from tongchou.appeals import services
+
+    ent = users["enterprise"]
+    appeal, _ = services.appeal_submit(
+        text="我公司货车在王村检查站被劝返，请协调办理通行证",
+        region=ent.enterprise.region,
+        submitter=ent,
+        enterprise=ent.enterprise,
+        contact_phone="13800001111",
+        auto_dispatch=False,
+    )
+    services.appeal_dispatch(appeal=appeal, department=department, actor=users["leader"])
+    photo = tmp_path / "劝返现场.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    fake = tmp_path / "通行证.pdf"
+    fake.write_bytes(b"MZ this is not a pdf")
+
+    login_page("enterprise")
+    page.goto(f"{live_server.url}/appeals/{appeal.number}/")
+    assert "分办建议" not in page.inner_text("body")  # routing scores are for the dispatchers
+    page.set_input_files("#attach-files", str(fake))
+    page.click("#attach-form button")
+    page.wait_for_load_state("networkidle")
+    assert "与扩展名不符" in page.inner_text("body")
+    page.set_input_files("#attach-files", str(photo))
+    page.click("#attach-form button")
+    page.wait_for_load_state("networkidle")
+    assert "劝返现场.png" in page.inner_text("#attachments")
+    assert "上传附件" in page.inner_text("body")  # the history line
+    page.screenshot(path=str(screenshot_dir / "appeals_9_attachment.png"), full_page=True)
+
+    _switch(page, login_page, "department")
+    page.goto(f"{live_server.url}/appeals/{appeal.number}/")
+    with page.expect_download() as download:
+        page.click("#attachments a")
+    assert download.value.suggested_filename == "劝返现场.png"
+    assert open(download.value.path(), "rb").read() == photo.read_bytes()
