@@ -39,7 +39,7 @@ from tongchou.core import clock
 from tongchou.core.audit import audit_record
 from tongchou.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tongchou.core.models import AuditEntry
-from tongchou.core.notifications import notify
+from tongchou.core.notifications import notify, notify_users
 from tongchou.workdays.services import calendar as workday_calendar
 
 log = logging.getLogger(__name__)
@@ -199,12 +199,11 @@ def _check(actor: Any, action: str, appeal: Appeal, *, public_verified: bool = F
 def _notify_department(appeal: Appeal, title: str, body: str = "") -> list[int]:
     from tongchou.accounts.models import User
 
-    ids = []
-    if appeal.department_id:
-        for user in User.objects.filter(department_id=appeal.department_id, is_active=True):
-            notify(user=user, title=title, body=body, kind="appeal", link=f"/appeals/{appeal.number}/")
-            ids.append(user.pk)
-    return ids
+    if not appeal.department_id:
+        return []
+    users = list(User.objects.filter(department_id=appeal.department_id, is_active=True))
+    notify_users(users, title=title, body=body, kind="appeal", link=f"/appeals/{appeal.number}/")
+    return [u.pk for u in users]
 
 
 def _notify_submitter(appeal: Appeal, title: str, body: str = "") -> None:
