@@ -193,6 +193,11 @@ TONGCHOU_BACKGROUND_WORKERS: list[str] = [
     "tongchou.appeals.worker.start_worker_thread",
     "tongchou.rules.tasks.start_worker",
 ]
+# What `tongchou serve` runs once before serving (and before forking its serving processes): each
+# app's warm-up, so no request pays a dictionary load or a cache build.
+TONGCHOU_SERVING_WARMUPS: list[str] = [
+    "tongchou.appeals.routing_db.prepare_for_serving",
+]
 
 # What `tongchou demo` loads, in order: dotted paths of functions taking (stdout) and returning a
 # one-line Chinese summary. Each app owns its step.
