@@ -108,7 +108,9 @@ def _hours_sql(column: str) -> str:
 
 def _insert_days(orders: QuerySet) -> None:
     """One ``INSERT … SELECT`` of the grouped orders: the database does the whole recount, so a first
-    rebuild over a million orders moves no row through Python."""
+    rebuild over a million orders moves no row through Python. Inserted in day order, so that a
+    period's rows sit together on disk (grouped by cell first, a month's rows were spread over every
+    page of a year's table: 190 ms instead of a few ms to read them)."""
     cells = (
         orders.exclude(status=Status.MERGED)
         .order_by()
@@ -124,7 +126,9 @@ def _insert_days(orders: QuerySet) -> None:
         f"INSERT INTO {AppealDayStat._meta.db_table} "  # noqa: S608 - names from the models
         f"(day, department_id, region_id, category, {counters}, {sums}) "
         f"SELECT sub.day, sub.department_id, sub.region_id, sub.category, "
-        f"{', '.join(f'sub.{c}' for c in STORED_COUNTERS)}, {hours} FROM ({select_sql}) sub"
+        f"{', '.join(f'sub.{c}' for c in STORED_COUNTERS)}, {hours} FROM ({select_sql}) sub "
+        # a day's rows side by side on disk: the figures read a period's days, not the whole table
+        "ORDER BY sub.day, sub.region_id, sub.department_id, sub.category"
     )
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -164,6 +168,14 @@ def refresh(*, rebuild: bool = False) -> int:
             return AppealDayStat.objects.values("day").distinct().count()
         _recount(days)
         return len(days)
+
+
+def vacuum() -> None:
+    """After a rebuild on PostgreSQL: reclaim the old rows now rather than when autovacuum comes
+    round (until then every read of a period also visits the deleted rows). Outside a transaction."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cur:
+            cur.execute(f"VACUUM (ANALYZE) {AppealDayStat._meta.db_table}")
 
 
 def recount_days(days: Iterable[date]) -> None:

@@ -24,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild: bool, **options):
         t0 = time.perf_counter()
         days = stats.refresh(rebuild=rebuild)
+        if rebuild:
+            stats.vacuum()
         seconds = round(time.perf_counter() - t0, 2)
         self.stdout.write(
             json.dumps({"days": days, "rebuild": rebuild, "seconds": seconds}, ensure_ascii=False)
