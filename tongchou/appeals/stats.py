@@ -53,8 +53,9 @@ def _lock_table() -> None:
             cur.execute(f"LOCK TABLE {AppealDayStat._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def _claim_dirty(*, skip_locked: bool = True) -> set[date]:
-    """Clear the dirty flag of the orders marked now; return the local days they were submitted on.
+def _claim_dirty(*, skip_locked: bool = True, limit: int | None = None) -> tuple[set[date], int]:
+    """Clear the dirty flag of the orders marked now (the *limit* earliest submitted, if given);
+    return the local days they were submitted on and how many orders.
 
     On PostgreSQL (READ COMMITTED) one statement both clears and reports:
     ``UPDATE … SET stats_dirty = false WHERE stats_dirty RETURNING submitted_at``. The rows it clears
@@ -77,25 +78,28 @@ def _claim_dirty(*, skip_locked: bool = True) -> set[date]:
     """
     table = Appeal._meta.db_table
     if connection.vendor == "postgresql":
-        where = (
-            f"id IN (SELECT id FROM {table} WHERE stats_dirty FOR UPDATE SKIP LOCKED)"  # noqa: S608
-            if skip_locked
-            else "stats_dirty"
-        )
+        if skip_locked:
+            order = "ORDER BY submitted_at LIMIT %s " if limit else ""
+            where = f"id IN (SELECT id FROM {table} WHERE stats_dirty {order}FOR UPDATE SKIP LOCKED)"  # noqa: S608
+        else:
+            where = "stats_dirty"
+        params = [limit] if skip_locked and limit else []
         with connection.cursor() as cur:
             cur.execute(
                 f"""
                 WITH claimed AS (
                   UPDATE {table} SET stats_dirty = false WHERE {where} RETURNING submitted_at)
-                SELECT DISTINCT (submitted_at AT TIME ZONE %s)::date FROM claimed
-                """,  # noqa: S608 - table name from the model, the zone is a parameter
-                [clock.SHANGHAI.key],
+                SELECT (submitted_at AT TIME ZONE %s)::date, count(*) FROM claimed GROUP BY 1
+                """,  # noqa: S608 - table name from the model, values are parameters
+                [*params, clock.SHANGHAI.key],
             )
-            return {row[0] for row in cur.fetchall()}
+            rows = cur.fetchall()
+        return {day for day, _ in rows}, sum(n for _, n in rows)
     dirty = Appeal.objects.filter(stats_dirty=True).order_by()
+    if limit:
+        dirty = Appeal.objects.filter(pk__in=dirty.order_by("submitted_at").values("pk")[:limit]).order_by()
     days = set(dirty.annotate(day=local_day()).values_list("day", flat=True).distinct())
-    dirty.update(stats_dirty=False)
-    return days
+    return days, dirty.update(stats_dirty=False)
 
 
 def _hours_sql(column: str) -> str:
@@ -148,7 +152,7 @@ def _recount(days: Iterable[date] | None) -> None:
     _insert_days(orders)
 
 
-def refresh(*, rebuild: bool = False) -> int:
+def refresh(*, rebuild: bool = False, batch: int | None = None) -> int:
     """Recount the days of the orders changed since the last refresh; return how many days.
 
     One transaction: lock the table against another refresh, clear the flags and collect the days
@@ -156,18 +160,30 @@ def refresh(*, rebuild: bool = False) -> int:
     insert them again from one grouped query. ``rebuild`` recounts every day (as if every order were
     marked): the same table, built from nothing — for a first fill or after a manual repair. A
     second refresh with nothing changed in between recounts 0 days.
+
+    ``batch`` (the worker's ticks) takes at most that many orders per transaction, earliest first,
+    and repeats until fewer remain: a first fill of a million orders then never holds a writer
+    waiting for the whole minute it takes. A day split between two batches is recounted twice;
+    until the second, its unclaimed orders are still dirty, so the figures count it live.
     """
-    with transaction.atomic():
-        _lock_table()
-        days = _claim_dirty(skip_locked=not rebuild)
-        if rebuild:
+    if rebuild:
+        with transaction.atomic():
+            _lock_table()
+            _claim_dirty(skip_locked=False)
             _recount(None)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cur:  # the planner must know the new table's size
                     cur.execute(f"ANALYZE {AppealDayStat._meta.db_table}")
             return AppealDayStat.objects.values("day").distinct().count()
-        _recount(days)
-        return len(days)
+    recounted: set[date] = set()
+    while True:
+        with transaction.atomic():
+            _lock_table()
+            days, claimed = _claim_dirty(limit=batch)
+            _recount(days)
+        recounted |= days
+        if not batch or claimed < batch:
+            return len(recounted)
 
 
 def vacuum() -> None:

@@ -31,6 +31,7 @@ log = logging.getLogger("tongchou.appeals.worker")
 WARN_BEFORE = timedelta(hours=24)
 DEFAULT_INTERVAL = 60.0
 BATCH = 500
+STATS_BATCH = 50_000  # orders per refresh transaction (a first fill of 1M: 20 short ones)
 
 # kind -> (deadline field, "done" field, statuses in which the deadline still runs, is_warning)
 RULES: dict[str, tuple[str, str, tuple[str, ...], bool]] = {
@@ -166,7 +167,7 @@ def run_once(now: datetime | None = None) -> dict[str, int]:
 def refresh_stats() -> int:
     """Recount the figures' daily table for the days changed since the last tick (stats.py); kept
     apart from the deadline pass so that one failing does not hold up the other."""
-    days = stats.refresh()
+    days = stats.refresh(batch=STATS_BATCH)
     if days:
         log.debug("诉求统计日表：重算 %s 天", days)
     return days

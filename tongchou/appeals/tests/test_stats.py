@@ -238,6 +238,23 @@ def test_worker_tick_refreshes_the_table(orders):
     assert sum(AppealDayStat.objects.values_list("total", flat=True)) == 6
 
 
+def test_worker_refreshes_in_short_transactions_to_the_same_table(orders, monkeypatch, client_as):
+    """A first fill of many orders is taken a batch at a time (earliest first); a day split between
+    batches is recounted twice, and the result is the table a rebuild makes."""
+    from tongchou.appeals import worker
+
+    before = page(client_as("admin"))
+    monkeypatch.setattr(worker, "STATS_BATCH", 2)
+    out = io.StringIO()
+    call_command("appeals-worker", "--once", stdout=out)
+    assert json.loads(out.getvalue())["stats_days"] == 3
+    assert not Appeal.objects.filter(stats_dirty=True).exists()
+    batched = table()
+    cli("--rebuild")
+    assert table() == batched
+    assert page(client_as("admin")) == before
+
+
 def test_batch_issue_keeps_the_table_valid(orders, users, zhoucun, client_as):
     """batch_issue writes with .update(batch=…): not counted by the figures, so no flag needed."""
     cli()
