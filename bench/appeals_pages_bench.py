@@ -133,7 +133,9 @@ def main() -> None:
         )
 
     if generated or Appeal.objects.filter(stats_dirty=True).count() > 100_000:
-        timed_refresh("first fill (every order dirty)")
+        from tongchou.appeals.worker import STATS_BATCH
+
+        timed_refresh("first fill (every order dirty), as the worker's first tick", batch=STATS_BATCH)
     timed_refresh("rebuild (--rebuild)", rebuild=True)
     stats.vacuum()  # as tongchou appeals-stats --rebuild does after the rebuild
     # the first fill rewrote every order once (its flag); autovacuum would reclaim the old versions
