@@ -2,28 +2,28 @@
 
     .venv/bin/python bench/appeals_submit_bench.py [--rate 200] [--duration 60] [--db URL]
 
-Starts `tongchou serve` (waitress) on a free loopback port against PostgreSQL (default
+Starts `tongchou serve --workers 2` (waitress) on a free loopback port against PostgreSQL (default
 postgres://postgres@127.0.0.1:5432/tongchou_bench, created and migrated here), issues an API token
-for a 12345-hotline account, then sends `rate` submissions per second for `duration` seconds from
-an open-loop thread pool: request i is due at t0 + i/rate, and its latency counts from that moment,
-so a slow server cannot hide queueing (no coordinated omission). Bounded: at most rate*duration
-requests, 64 client threads, loopback only. Afterwards every acknowledged (201) number is looked up
+for a 12345-hotline account (the seed policy documents are ingested first, so the router scores
+the measures' texts as in production), then sends `rate` submissions per second for `duration` seconds,
+open loop, from one asyncio client over `--connections` keep-alive connections: request i is due at
+t0 + i/rate and its latency counts from that moment, so a slow server cannot hide queueing (no
+coordinated omission). Bounded: at most rate*duration requests, loopback only. Afterwards every acknowledged (201) number is looked up
 in the database. Prints p50/p95/p99/max and the lost count as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -80,6 +80,76 @@ def tongchou(env, *args) -> str:
     return r.stdout
 
 
+def _body(run_id: str, i: int) -> bytes:
+    return json.dumps(
+        {
+            "text": TEXTS[i % len(TEXTS)] + f"（压测 {run_id}-{i}）",
+            "region": "370306",
+            "channel": "hotline",
+            "contact_phone": "13900000000",
+            "idempotency_key": f"bench-{run_id}-{i}",
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+async def _load(
+    port: int, token: str, run_id: str, *, rate: float, total: int, connections: int
+) -> tuple[list[float], dict[int, int], list[str], float]:
+    """Open loop: request i is due at t0 + i/rate whatever happened before, and its latency counts
+    from that moment (a request waiting for a free connection is counted as waiting), so a slow
+    server cannot hide queueing (no coordinated omission). asyncio over keep-alive HTTP/1.1
+    connections keeps the client's own CPU small: it shares the machine with the server."""
+    loop = asyncio.get_running_loop()
+    free: asyncio.Queue = asyncio.Queue()
+    for _ in range(connections):
+        free.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    acknowledged: list[str] = []
+    head = (
+        f"POST /api/appeals/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\nContent-Length: {n}\r\n\r\n"
+    )
+
+    async def one(i: int, due: float) -> None:
+        reader, writer = await free.get()
+        body = _body(run_id, i)
+        status, data = 0, b""
+        try:
+            writer.write(head.replace("{n}", str(len(body))).encode() + body)
+            status_line = await reader.readline()
+            status = int(status_line.split()[1])
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            data = await reader.readexactly(length)
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        free.put_nowait((reader, writer))
+        latencies.append(loop.time() - due)
+        statuses[status] = statuses.get(status, 0) + 1
+        if status == 201:
+            acknowledged.append(json.loads(data)["number"])
+
+    t0 = loop.time() + 0.2
+    tasks = []
+    for i in range(total):
+        due = t0 + i / rate
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i, due)))
+    await asyncio.gather(*tasks)
+    elapsed = loop.time() - t0
+    while not free.empty():
+        free.get_nowait()[1].close()
+    return latencies, statuses, acknowledged, elapsed
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rate", type=float, default=200)
@@ -88,14 +158,25 @@ def main() -> None:
         "--db",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tongchou_bench"),
     )
-    ap.add_argument("--server-threads", type=int, default=16)
-    ap.add_argument("--server-workers", type=int, default=1, help="tongchou serve --workers")
+    ap.add_argument("--server-threads", type=int, default=8, help="tongchou serve --threads (its default)")
+    ap.add_argument("--server-workers", type=int, default=2, help="tongchou serve --workers")
+    ap.add_argument(
+        "--connections", type=int, default=32, help="keep-alive connections the client spreads requests over"
+    )
     args = ap.parse_args()
 
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(DATABASE_URL=args.db, TONGCHOU_HOME=str(REPO / "var" / "bench"), LOG_LEVEL="ERROR")
     ensure_database(args.db)
     tongchou(env, "migrate", "-v0")
+    # the seed policy documents, as in production: routers then score the measures' texts too
+    tongchou(
+        env,
+        "shell",
+        "-c",
+        "from django.conf import settings; from tongchou.policies.services import seed_documents_ingest;"
+        "seed_documents_ingest(settings.SEEDS_DIR)",
+    )
     tongchou(
         env,
         "shell",
@@ -134,66 +215,17 @@ def main() -> None:
             time.sleep(0.1)
     run_id = f"{int(time.time())}"
     total = int(args.rate * args.duration)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    acknowledged: list[str] = []
-    lock = threading.Lock()
-
-    def one(i: int, due: float) -> None:
-        delay = due - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        body = json.dumps(
-            {
-                "text": TEXTS[i % len(TEXTS)] + f"（压测 {run_id}-{i}）",
-                "region": "370306",
-                "channel": "hotline",
-                "contact_phone": "13900000000",
-                "idempotency_key": f"bench-{run_id}-{i}",
-            }
-        ).encode()
-        req = urllib.request.Request(
-            base + "/api/appeals/",
-            data=body,
-            method="POST",
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                status, data = r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            status, data = e.code, {}
-        except OSError:
-            status, data = 0, {}
-        took = time.perf_counter() - due
-        with lock:
-            latencies.append(took)
-            statuses[status] = statuses.get(status, 0) + 1
-            if status == 201:
-                acknowledged.append(data["number"])
-
-    # warm-up (imports, connection, jieba) outside the measurement
-    for i in range(20):
-        one(-1 - i, time.perf_counter())
-    latencies.clear()
-    statuses.clear()
-    acknowledged.clear()
-
+    warm = asyncio.run(_load(port, token, f"{run_id}w", rate=50, total=50, connections=args.connections))
     cpu0 = cpu_seconds(server.pid)
-    t0 = time.perf_counter() + 0.5
-    with ThreadPoolExecutor(max_workers=64) as pool:
-        for i in range(total):
-            due = t0 + i / args.rate
-            pool.submit(one, i, due)
-            # keep the submission loop close to the schedule without piling up futures
-            ahead = due - time.perf_counter()
-            if ahead > 0.05:
-                time.sleep(ahead - 0.05)
-    elapsed = time.perf_counter() - t0
+    result = asyncio.run(
+        _load(port, token, run_id, rate=args.rate, total=total, connections=args.connections)
+    )
     server_cpu = cpu_seconds(server.pid) - cpu0
     load = os.getloadavg()[0]
     server.terminate()
     server.wait(timeout=30)
+    latencies, statuses, acknowledged, elapsed = result
+    del warm
 
     import psycopg
 
@@ -206,6 +238,7 @@ def main() -> None:
         }
     lost = len(set(acknowledged) - stored)
     lat = sorted(latencies)
+    client_cpu = time.process_time()
 
     def pct(p: float) -> float:
         return round(1000 * lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else 0.0
@@ -226,6 +259,8 @@ def main() -> None:
                 "lost": lost,
                 "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, len(lat)), 1),
                 "server_workers": args.server_workers,
+                "connections": args.connections,
+                "client_cpu_s": round(client_cpu, 1),
                 "load_1min_at_end": round(load, 1),
             },
             ensure_ascii=False,
