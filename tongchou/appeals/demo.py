@@ -16,7 +16,7 @@ DEMO_CLIENT = "demo"
 def seed(stdout: Any) -> str:
     from tongchou.accounts.models import User
     from tongchou.appeals import services
-    from tongchou.appeals.models import Appeal, AppealEvent
+    from tongchou.appeals.models import Appeal
     from tongchou.appeals.routing import labelled_appeals
     from tongchou.regions.models import Region
 
@@ -85,22 +85,56 @@ def seed(stdout: Any) -> str:
                 )
         if stage >= 4 and Appeal.objects.get(pk=appeal.pk).rating != "dissatisfied":
             services.appeal_close(appeal=appeal, actor=admin)
-        # spread the history over the last four weeks (same offsets for the order and its events)
-        shift = timedelta(days=rng.randrange(0, 28), hours=rng.randrange(0, 8))
-        a = Appeal.objects.get(pk=appeal.pk)
-        for field in ("submitted_at", "dispatched_at", "feedback_at", "answered_at", "rated_at", "closed_at"):
-            if getattr(a, field):
-                setattr(a, field, getattr(a, field) - shift)
-        # late handling for some: first contact three working days after submission
-        if a.feedback_at and i % 7 == 0:
-            a.feedback_at = a.submitted_at + timedelta(days=4)
-        a.feedback_due, a.resolution_due = services.compute_deadlines(a.category, zhoucun, a.submitted_at)
-        a.number = services.appeal_number_for(a)
-        a.save()
-        for ev in AppealEvent.objects.filter(appeal=a):
-            ev.at -= shift
-            ev.save(update_fields=["at"])
+        # spread the history over the last four weeks, with handling times a real office shows:
+        # contact within hours (late for some), an answer days later, a rating after that
+        _backdate(Appeal.objects.get(pk=appeal.pk), i, rng, zhoucun)
     from tongchou.appeals import stats
 
     stats.refresh()  # fill the figures' daily table, as the worker would on its first tick
     return f"诉求：演示诉求 {made} 件（各状态均有，含王村检查站共性问题）"
+
+
+# each handling step's delay after the previous one, in hours: (low, high)
+_STEP_HOURS = {
+    "dispatched_at": (0.2, 3),
+    "feedback_at": (2, 30),
+    "answered_at": (20, 120),
+    "rated_at": (4, 48),
+    "closed_at": (2, 24),
+}
+_EVENT_FIELD = {
+    "submit": "submitted_at",
+    "dispatch": "dispatched_at",
+    "accept": "feedback_at",
+    "answer": "answered_at",
+    "rate": "rated_at",
+    "close": "closed_at",
+}
+
+
+def _backdate(a: Any, i: int, rng: random.Random, region: Any) -> None:
+    """Move an order's submission up to four weeks back and lay its steps out after it; every
+    time stays in the past, and the history's lines move with the fields they record."""
+    from tongchou.appeals import services
+    from tongchou.appeals.models import AppealEvent
+    from tongchou.core import clock
+
+    now = clock.now()
+    a.submitted_at = now - timedelta(days=rng.randrange(1, 28), hours=rng.randrange(0, 8))
+    previous = a.submitted_at
+    for field, (low, high) in _STEP_HOURS.items():
+        if getattr(a, field) is None:
+            continue
+        hours = rng.uniform(low, high)
+        if field == "feedback_at" and i % 7 == 0:
+            hours = 96  # late: first contact four days after submission
+        previous = min(previous + timedelta(hours=hours), now - timedelta(minutes=5))
+        setattr(a, field, previous)
+    a.feedback_due, a.resolution_due = services.compute_deadlines(a.category, region, a.submitted_at)
+    a.number = services.appeal_number_for(a)
+    a.save()
+    for ev in AppealEvent.objects.filter(appeal=a):
+        field = _EVENT_FIELD.get(ev.action)
+        if field and getattr(a, field):
+            ev.at = getattr(a, field)
+            ev.save(update_fields=["at"])
