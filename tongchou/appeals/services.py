@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -337,10 +338,30 @@ def validate_media_url(url: str) -> str:
     return url
 
 
-def _save_attachments(appeal: Appeal, files: Sequence[Any]) -> list[Attachment]:
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[Attachment]]:
+    """File storage is not part of the transaction: when the order's transaction fails after its
+    files were written (a constraint, a replay, a crash of a later statement), remove them, so a
+    refused submission leaves nothing behind on disk either. Enter it outside the atomic block."""
+    written: list[Attachment] = []
+    try:
+        yield written
+    except BaseException:
+        for att in written:
+            try:
+                att.file.delete(save=False)
+            except OSError:
+                log.warning("未能删除回滚诉求的附件文件 %s", att.file.name, exc_info=True)
+        raise
+
+
+def _save_attachments(
+    appeal: Appeal, files: Sequence[Any], written: list[Attachment] | None = None
+) -> list[Attachment]:
+    """Store the files; each one is appended to *written* as soon as it is on disk."""
     from django.core.files.base import ContentFile
 
-    saved = []
+    saved = written if written is not None else []
     for f in files:
         name = f.name.replace("/", "_").replace("\\", "_")[-150:]
         ext = "." + name.rsplit(".", 1)[-1].lower()
@@ -414,7 +435,7 @@ def appeal_submit(
     )
     department = routing_department(region, best.key) if auto else None
     try:
-        with transaction.atomic():
+        with _files_removed_on_failure() as written, transaction.atomic():
             appeal = _insert_appeal(
                 auto=auto,
                 department=department,
@@ -438,7 +459,7 @@ def appeal_submit(
                 measure_ids=measure_ids,
                 media_url=media_url,
             )
-            _save_attachments(appeal, attachments)
+            _save_attachments(appeal, attachments, written)
             now = appeal.submitted_at
             events = [
                 AppealEvent(
@@ -856,14 +877,14 @@ def appeal_attach(*, appeal: Appeal, actor: Any, files: Sequence[Any]) -> list[A
     history records who added which. All or none: a bad file refuses the whole request."""
     if not files:
         raise ValidationFailed("请选择要上传的附件。", detail={"field": "attachments"})
-    with transaction.atomic():
+    with _files_removed_on_failure() as written, transaction.atomic():
         appeal = _lock(appeal)
         if not may_attach(actor, appeal):
             raise PermissionDenied("您无权为该诉求上传附件。")
         if appeal.status in (Status.CLOSED, Status.MERGED):
             raise ValidationFailed(f"诉求已{appeal.status_label}，不能再上传附件。")
         validate_attachments(files, already=appeal.attachments.count())
-        saved = _save_attachments(appeal, files)
+        saved = _save_attachments(appeal, files, written)
         names = "、".join(a.name for a in saved)
         _event(appeal, action="attach", actor=actor, from_status=appeal.status, reason=f"上传附件：{names}")
         return saved

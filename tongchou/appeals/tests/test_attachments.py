@@ -190,3 +190,33 @@ def test_content_must_match_extension(name, content, ok):
     else:
         with pytest.raises(ValidationFailed):
             services.validate_attachments([f])
+
+
+def test_a_submission_that_fails_after_its_files_were_written_leaves_no_file(
+    monkeypatch, settings, tmp_path, zhoucun
+):
+    """Storage is not transactional: the files of a rolled-back order are removed again."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("a later statement failed")
+
+    monkeypatch.setattr(AppealEvent.objects, "bulk_create", boom)
+    with pytest.raises(RuntimeError):
+        services.appeal_submit(
+            text="市民来电：检查站排队太久，附照片",
+            region=zhoucun,
+            contact_phone="13900000000",
+            attachments=[services.UploadedFile("现场.png", PNG), services.UploadedFile("说明.pdf", PDF)],
+        )
+    assert Appeal.objects.count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    monkeypatch.undo()
+    settings.MEDIA_ROOT = str(tmp_path)
+    services.appeal_submit(  # the same submission, working: its files are where they should be
+        text="市民来电：检查站排队太久，附照片",
+        region=zhoucun,
+        contact_phone="13900000000",
+        attachments=[services.UploadedFile("现场.png", PNG)],
+    )
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
