@@ -241,17 +241,17 @@ def create(request: HttpRequest, payload: AppealIn):
 
 
 @router.get("/", response=list[AppealOut], summary="诉求列表（按权限范围）", url_name="appeals_list")
-def list_appeals(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0):
+def list_appeals(
+    request: HttpRequest, status: str = "", mine: bool = False, limit: int = 50, offset: int = 0
+):
+    """``mine=true``: the orders this account filed (the 12345 hotline's own), wherever they went."""
     api_require_roles(request, *CREATORS)
-    qs = (
-        selectors.appeals_for_user(_user(request))
-        .select_related("batch", "merged_into")
-        .prefetch_related("attachments")
-    )
+    user = _user(request)
+    base = selectors.appeals_filed_by(user) if mine else selectors.appeals_for_user(user)
+    qs = base.select_related("batch", "merged_into").prefetch_related("attachments")
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 500))
-    user = _user(request)
     return [out(a, viewer=user) for a in qs.order_by("-submitted_at", "-pk")[offset : offset + limit]]
 
 

@@ -25,6 +25,15 @@ def appeal_for_user(user: Any, number: str) -> Appeal:
     return appeal
 
 
+def appeals_filed_by(user: Any) -> QuerySet:
+    """The orders the user's own account filed through the API, wherever they were dispatched."""
+    if not getattr(user, "is_authenticated", False):
+        return Appeal.objects.none()
+    return Appeal.objects.select_related("department", "region", "enterprise", "submitter").filter(
+        client=f"user:{user.pk}"
+    )
+
+
 def appeal_for_user_or_filer(user: Any, number: str) -> Appeal:
     """As :func:`appeal_for_user`, and also the orders the caller's own account filed: the 12345
     hotline files with a department account's token and must read an order's progress back after
@@ -32,14 +41,9 @@ def appeal_for_user_or_filer(user: Any, number: str) -> Appeal:
     try:
         return appeal_for_user(user, number)
     except NotFound:
-        if getattr(user, "is_authenticated", False):
-            appeal = (
-                Appeal.objects.select_related("department", "region", "enterprise", "submitter")
-                .filter(number=number, client=f"user:{user.pk}")
-                .first()
-            )
-            if appeal is not None:
-                return appeal
+        appeal = appeals_filed_by(user).filter(number=number).first()
+        if appeal is not None:
+            return appeal
         raise
 
 

@@ -287,6 +287,10 @@ def test_hotline_account_reads_back_the_orders_it_filed_and_no_others(api, users
     assert api("department").get(f"/{other['number']}")[0] == 404
     s, events = api("department").get(f"/{filed['number']}/events")
     assert [e["action"] for e in events] == ["submit", "dispatch"]
+    s, listed = api("department").get("/?mine=true")
+    assert [a["number"] for a in listed] == [filed["number"]]
+    s, listed = api("department").get("/")  # by scope: dispatched elsewhere, so not the department's
+    assert filed["number"] not in [a["number"] for a in listed]
     colleague = User.objects.create(
         username="colleague", role="department", department=users["department"].department
     )
