@@ -10,7 +10,7 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
@@ -324,12 +324,7 @@ def add_attachments(request: HttpRequest, number: str, files: File[list[Uploaded
 def get_attachment(request: HttpRequest, number: str, attachment_id: int):
     api_require_roles(request, *CREATORS)
     appeal = selectors.appeal_for_user_or_filer(_user(request), number)
-    att = Attachment.objects.filter(appeal=appeal, pk=attachment_id).first()
-    if att is None:
-        raise NotFound("没有找到该附件。")
-    return FileResponse(
-        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
-    )
+    return selectors.attachment_download(appeal, attachment_id)
 
 
 @router.get("/{number}/phone", summary="查看完整联系电话（记录审计）", url_name="appeals_phone")

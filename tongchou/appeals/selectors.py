@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import FileResponse
 
 from tongchou.appeals.models import Appeal
 from tongchou.appeals.permissions import may_see_phone, visible_appeals
@@ -45,6 +46,18 @@ def appeal_for_user_or_filer(user: Any, number: str) -> Appeal:
         if appeal is not None:
             return appeal
         raise
+
+
+def attachment_download(appeal: Appeal, pk: int) -> FileResponse:
+    """One of the order's files as a download (the caller has already checked it may see the order)."""
+    from tongchou.appeals.models import Attachment
+
+    att = Attachment.objects.filter(appeal=appeal, pk=pk).first()
+    if att is None:
+        raise NotFound("没有找到该附件。")
+    return FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
+    )
 
 
 def _phone_matches(appeal: Appeal, phone: str) -> bool:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -21,7 +21,7 @@ from tongchou.accounts.scope import filter_by_region, user_region_prefix
 from tongchou.appeals import figures as fig
 from tongchou.appeals import permissions, selectors, services
 from tongchou.appeals.forms import AppealForm, BatchForm, LookupForm, PublicAppealForm, RateForm
-from tongchou.appeals.models import Appeal, Attachment, Batch, Category, Channel
+from tongchou.appeals.models import Appeal, Batch, Category, Channel
 from tongchou.appeals.routing_db import routing_departments
 from tongchou.appeals.states import (
     ACTION_LABELS,
@@ -325,13 +325,7 @@ def phone(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_roles(*HANDLING)
 def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    appeal = selectors.appeal_for_user(request.user, number)
-    att = Attachment.objects.filter(appeal=appeal, pk=pk).first()
-    if att is None:
-        raise Http404
-    return FileResponse(
-        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
-    )
+    return selectors.attachment_download(selectors.appeal_for_user(request.user, number), pk)
 
 
 # --- figures, ledger, batches, common problems ---------------------------------------------------

@@ -49,15 +49,7 @@ def notify(
     note = Notification.objects.create(
         user=user, enterprise=enterprise, kind=kind, title=title, body=body, link=link
     )
-
-    def _send() -> None:
-        for sender in _senders():
-            try:
-                sender.send(note)
-            except Exception:  # a gateway outage must not undo the stored notification
-                log.exception("发送通知失败：%s", note.pk)
-
-    transaction.on_commit(_send)
+    _send_after_commit([note])
     return note
 
 
@@ -71,8 +63,15 @@ def notify_users(
     notes = Notification.objects.bulk_create(
         [Notification(user=u, kind=kind, title=title, body=body, link=link) for u in users]
     )
+    _send_after_commit(notes)
+    return notes
 
-    def _send() -> None:
+
+def _send_after_commit(notes: list[Notification]) -> None:
+    """Hand stored notifications to the senders once the transaction commits: a rolled-back change
+    sends nothing, and a gateway outage never undoes what was stored."""
+
+    def send() -> None:
         senders = _senders()
         for note in notes:
             for sender in senders:
@@ -81,8 +80,7 @@ def notify_users(
                 except Exception:  # a gateway outage must not undo the stored notification
                     log.exception("发送通知失败：%s", note.pk)
 
-    transaction.on_commit(_send)
-    return notes
+    transaction.on_commit(send)
 
 
 def notifications_for(user: Any):
