@@ -12,7 +12,19 @@ os.environ.setdefault("TONGCHOU_HOME", str(Path(__file__).parent / "var" / "test
 # Playwright's sync API runs an event loop; Django refuses DB access from "async" contexts unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ROLES = ["anonymous", "enterprise", "department", "leader", "bank", "admin"]
+ROLES = [
+    "anonymous",
+    "enterprise",
+    "department",
+    "leader",
+    "bank",
+    "admin",
+    "supervisor",
+    "regulator",
+    "health",
+    "community_worker",
+    "evaluator",
+]
 PASSWORD = "Test-passw0rd!"
 
 
@@ -26,8 +38,10 @@ def _fast_hasher(settings):
 def _fresh_caches():
     """Each test starts with no in-process caches of enterprise data: a rolled-back test leaves no
     change event behind, and the next one may reuse the same ids and frozen timestamps."""
+    from tongchou.core.cache import clear_all
     from tongchou.core.signals import enterprise_data_changed
 
+    clear_all()
     enterprise_data_changed.send(sender="tests")
 
 
@@ -78,7 +92,8 @@ def make_enterprise(db):
 
 @pytest.fixture
 def users(db, department, make_enterprise):
-    """One user per logged-in role, bound as that role needs; ``users["anonymous"]`` is None."""
+    """One user per logged-in role (``ROLES``), bound as that role needs (``User.full_clean`` passes);
+    ``users["anonymous"]`` is None."""
     from tongchou.accounts.models import User
     from tongchou.financing.models import Bank
 
@@ -92,11 +107,17 @@ def users(db, department, make_enterprise):
         "leader": {"region_id": "370300"},
         "bank": {"bank": bank, "region_id": "370306"},
         "admin": {"is_staff": True, "is_superuser": True},
+        "supervisor": {"region_id": "370300"},  # 淄博市委市政府督查室
+        "regulator": {"region_id": "370300"},  # 淄博市地方金融监管局
+        "health": {"region_id": "370306"},  # 周村区卫生健康局
+        "community_worker": {"region_id": "370306001"},  # 丝绸路街道的网格员
+        "evaluator": {"region_id": "370306"},  # 受托评估周村区的第三方
     }
     out = {"anonymous": None}
     for role, extra in spec.items():
         user = User(username=f"t_{role}", role=role, display_name=f"测试{role}", **extra)
         user.set_password(PASSWORD)
+        user.full_clean()
         user.save()
         out[role] = user
     return out

@@ -31,7 +31,9 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def ensure_demo() -> None:
-    from tongchou.core.demo import step_accounts, step_reference
+    from tongchou.accounts.demo import step_accounts
+    from tongchou.enterprises.demo import step_enterprise_account
+    from tongchou.regions.demo import step_reference
     from tongchou.rules.demo import seed
     from tongchou.rules.models import MatchRun
 
@@ -41,6 +43,7 @@ def ensure_demo() -> None:
     out = io.StringIO()
     step_reference(out)
     step_accounts(out)
+    step_enterprise_account(out)
     print(seed(out))
 
 

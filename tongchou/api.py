@@ -57,13 +57,13 @@ def _validation_error(request: HttpRequest, exc: ValidationError):
 
 
 def _mount() -> None:
+    from tongchou.accounts.api import router as accounts
     from tongchou.appeals.api import router as appeals
-    from tongchou.core.api import router as core
     from tongchou.enterprises.api import router as enterprises
     from tongchou.policies.api import router as policies
     from tongchou.rules.api import router as rules
 
-    api.add_router("/core/", core)
+    api.add_router("/core/", accounts)  # /api/core/me
     api.add_router("/enterprises/", enterprises)
     api.add_router("/policies/", policies)
     api.add_router("/rules/", rules)

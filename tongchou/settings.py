@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tongchou.rules",
     "tongchou.appeals",
     "tongchou.workdays",
+    "tongchou.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -91,18 +92,25 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tongchou.core.context_processors.navigation",
+                "tongchou.dashboard.context_processors.navigation",
             ],
         },
     }
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{TONGCHOU_HOME / 'tongchou.sqlite3'}",
-        conn_max_age=60,
-    )
-}
+# A DATABASE_URL that cannot be parsed leaves a database that refuses every query, and system check
+# tongchou.E002 says why (falling back to a local SQLite file would hide the mistake in production).
+DATABASE_URL_ERROR = ""
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{TONGCHOU_HOME / 'tongchou.sqlite3'}",
+            conn_max_age=60,
+        )
+    }
+except (ValueError, KeyError, TypeError) as exc:
+    DATABASE_URL_ERROR = str(exc) or exc.__class__.__name__
+    DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web server and the worker thread write without "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -130,8 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "dashboard:home"
 
 # Lock-out: 5 failures for the same username from the same address lock it for 30 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -202,9 +210,35 @@ TONGCHOU_SERVING_WARMUPS: list[str] = [
 # What `tongchou demo` loads, in order: dotted paths of functions taking (stdout) and returning a
 # one-line Chinese summary. Each app owns its step.
 TONGCHOU_DEMO_STEPS: list[str] = [
-    "tongchou.core.demo.step_reference",
-    "tongchou.core.demo.step_accounts",
-    "tongchou.core.demo.step_policies",
+    "tongchou.regions.demo.step_reference",
+    "tongchou.accounts.demo.step_accounts",  # one account per role (the next two add theirs)
+    "tongchou.enterprises.demo.step_enterprise_account",
+    "tongchou.financing.demo.step_bank_account",
+    "tongchou.policies.demo.step_policies",
     "tongchou.rules.demo.seed",  # keep after the policies step
     "tongchou.appeals.demo.seed",  # after accounts and policies
 ]
+
+# What the home page, the command centre and the navigation are made of: each app's provider module
+# (core/providers.py says what one defines: NAV, tiles(ctx), panels(ctx)). Tiles and panels are sorted
+# by their `order`; a new module adds `tongchou.<app>.dashboard` here.
+TONGCHOU_DASHBOARD_PROVIDERS: list[str] = [
+    "tongchou.dashboard.dashboard",
+    "tongchou.accounts.dashboard",
+    "tongchou.enterprises.dashboard",
+    "tongchou.policies.dashboard",
+    "tongchou.rules.dashboard",
+    "tongchou.appeals.dashboard",
+]
+
+# --- settings the apps read, with their defaults (set them here or in the environment) ---------
+# Appeals: an order is dispatched automatically when the router's confidence (the top score's share
+# of the top three) and the top score both reach these; otherwise it waits for a dispatcher.
+APPEALS_AUTO_DISPATCH_CONFIDENCE = float(os.environ.get("APPEALS_AUTO_DISPATCH_CONFIDENCE", "0.55"))
+APPEALS_AUTO_DISPATCH_MIN_SCORE = float(os.environ.get("APPEALS_AUTO_DISPATCH_MIN_SCORE", "3.0"))
+# The region whose router `tongchou serve` warms up, and `tongchou route` uses without --region.
+APPEALS_DEFAULT_REGION = os.environ.get("APPEALS_DEFAULT_REGION", "370306")
+# 免申即享: working days a delivery stays on public notice before it may be paid.
+TONGCHOU_PUBLICITY_WORKING_DAYS = int(os.environ.get("TONGCHOU_PUBLICITY_WORKING_DAYS", "5"))
+# How often the background matcher re-runs the published rules over every enterprise (seconds).
+TONGCHOU_MATCH_INTERVAL_SECONDS = int(os.environ.get("TONGCHOU_MATCH_INTERVAL_SECONDS", str(24 * 3600)))

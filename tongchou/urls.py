@@ -9,8 +9,9 @@ admin.site.site_title = _("统筹平台")
 admin.site.index_title = _("系统管理")
 
 urlpatterns = [
+    path("", include("tongchou.dashboard.urls")),
     path("", include("tongchou.core.urls")),
-    path("accounts/", include("tongchou.accounts.urls")),
+    path("", include("tongchou.accounts.urls")),
     path("enterprises/", include("tongchou.enterprises.urls")),
     path("policies/", include("tongchou.policies.urls")),
     path("rules/", include("tongchou.rules.urls")),

@@ -15,7 +15,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest
 
 from tongchou.accounts.roles import ALL_ROLES, ANONYMOUS, role_of
+from tongchou.core.access import public
 from tongchou.core.errors import PermissionDenied
+
+__all__ = ["api_require_roles", "public", "require_roles"]
 
 
 def require_roles(*roles: str) -> Callable:
@@ -38,12 +41,6 @@ def require_roles(*roles: str) -> Callable:
         return wrapper
 
     return decorator
-
-
-def public(view: Callable) -> Callable:
-    """Open to everyone, including the anonymous public."""
-    view.allowed_roles = frozenset(ALL_ROLES)  # type: ignore[attr-defined]
-    return view
 
 
 def api_require_roles(request: HttpRequest, *roles: str) -> str:

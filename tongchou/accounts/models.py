@@ -7,14 +7,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongchou.accounts.roles import Role
+from tongchou.accounts.roles import BINDINGS, Role
 from tongchou.core import clock
 
 
 class User(AbstractUser):
     """A person using the platform. The role says what they may do; the binding says to what."""
 
-    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.ENTERPRISE)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     enterprise = models.ForeignKey(
@@ -49,7 +49,10 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("管辖区域"),
-        help_text=_("指挥部领导和管理员的管辖范围；部门人员取其部门所在区域。"),
+        help_text=_(
+            "指挥部领导、督查室、金融监管、卫生健康、网格员和第三方评估人员的管辖范围（网格员为镇/街道，"
+            "卫生健康为区县或镇/街道）；部门人员取其部门所在区域。"
+        ),
     )
 
     class Meta:
@@ -58,6 +61,35 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def clean(self) -> None:
+        """The binding the role needs (``roles.BINDINGS``): a region-bound role needs a region of a
+        fitting level (a grid worker a town, health staff a district or a town)."""
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.is_superuser:
+            return
+        binding = BINDINGS.get(self.role)
+        if binding is None or not binding.kind:
+            return
+        label = Role(self.role).label
+        if binding.kind == "region":
+            region = self.region if self.region_id else None
+            if region is None:
+                raise ValidationError({"region": _("%(role)s须指定管辖区域。") % {"role": label}})
+            if binding.region_levels and region.level not in binding.region_levels:
+                raise ValidationError(
+                    {
+                        "region": _("%(role)s的管辖区域不能是“%(region)s”（%(level)s）。")
+                        % {"role": label, "region": region.name, "level": region.get_level_display()}
+                    }
+                )
+        elif not getattr(self, f"{binding.kind}_id"):
+            field = self._meta.get_field(binding.kind)
+            raise ValidationError(
+                {binding.kind: _("%(role)s须指定%(what)s。") % {"role": label, "what": field.verbose_name}}
+            )
 
 
 def _hash_token(raw: str) -> str:

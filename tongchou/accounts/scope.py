@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tongchou.accounts.roles import Role, role_of
+from tongchou.accounts.roles import REGION_BOUND_ROLES, Role, role_of
 
 
 def user_region_prefix(user: Any) -> str | None:
     """The region-code prefix a staff user may see; ``None`` means everything (administrators).
 
-    Department staff see their department's region and below; leaders and bank staff their own
-    region (leaders with none see nothing). Enterprise users and the public are not region-scoped —
+    Department staff see their department's region and below; leaders, bank staff and every other
+    region-bound role (supervisor, regulator, health, community worker, evaluator) their own region
+    (with none they see nothing). Enterprise users and the public are not region-scoped —
     they get ``""`` impossible prefix semantics via ``user_sees_everything`` being False and must
     be filtered by ownership instead.
     """
@@ -24,7 +25,7 @@ def user_region_prefix(user: Any) -> str | None:
         return None
     if role == Role.DEPARTMENT and user.department_id:
         return user.department.region.prefix
-    if role in (Role.LEADER, Role.BANK) and user.region_id:
+    if role in REGION_BOUND_ROLES and user.region_id:
         return user.region.prefix
     return "\x00"  # matches no region code
 
@@ -43,3 +44,11 @@ def region_in_scope(user: Any, region_code: str | None) -> bool:
     if prefix is None:
         return True
     return bool(region_code) and region_code.startswith(prefix)
+
+
+def narrow_to_region(queryset: Any, region: Any, field: str = "region") -> Any:
+    """Restrict ``queryset`` further to *region*'s subtree (a drill-down inside the user's scope);
+    ``region=None`` leaves it as it is. Check the region with :func:`region_in_scope` first."""
+    if region is None:
+        return queryset
+    return queryset.filter(**{f"{field}__code__startswith": region.prefix})

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from tongchou.appeals.models import Appeal, AppealEvent, Batch, DeadlinePolicy, Escalation, RoutingKeyword
-from tongchou.appeals.routing_db import clear_router_cache
 
 
 class AppealEventInline(admin.TabularInline):
@@ -43,14 +42,7 @@ class RoutingKeywordAdmin(admin.ModelAdmin):
     list_editable = ("weight", "is_active")
     search_fields = ("keyword", "department__name")
     autocomplete_fields = ()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        clear_router_cache()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        clear_router_cache()
+    # (saves and deletes clear the routers' cache through its model signals: routing_db.py)
 
 
 @admin.register(DeadlinePolicy)

@@ -172,16 +172,13 @@ def _decoded(items: list[AttachmentIn]) -> list[services.UploadedFile]:
     return files
 
 
-_REGIONS: dict[str, Any] = {}
-
-
 def _enterprise_phone(user) -> str:
     ent = getattr(user, "enterprise", None)
     return user.phone or (getattr(ent, "contact_phone", "") if ent else "")
 
 
 def _region(user, code: str | None):
-    from tongchou.regions.models import Region
+    from tongchou.regions.models import region_by_code
 
     if role_of(user) == Role.ENTERPRISE:
         if not user.enterprise_id:
@@ -189,11 +186,7 @@ def _region(user, code: str | None):
         return user.enterprise.region
     if not code:
         code = user.department.region_id if getattr(user, "department_id", None) else user.region_id
-    region = _REGIONS.get(code) if code else None
-    if region is None and code:
-        region = Region.objects.select_related("parent").filter(code=code).first()
-        if region is not None:
-            _REGIONS[code] = region  # divisions do not change while the server runs
+    region = region_by_code(code) if code else None  # cached; dropped when regions change
     if region is None:
         raise ValidationFailed(f"区划代码“{code}”不存在。", detail={"field": "region"})
     return region

@@ -1,9 +1,6 @@
-"""Hook into the rules engine (tongchou.rules, built separately): when an appeal is about a policy
-and comes from a registered enterprise, the handler sees that enterprise's eligibility explanation
-for the rules of the measures the appeal cites or matches.
-
-The hook degrades silently: no rules app, no Rule/Decision models, no decisions for the
-enterprise → an empty list. What it reads from the rules app (documented contract):
+"""Hook into the rules engine: when an appeal is about a policy and comes from a registered
+enterprise, the handler sees that enterprise's eligibility explanation for the rules of the measures
+the appeal cites or matches (no decisions for the enterprise → an empty list). What it reads:
 
 - ``rules.Rule`` with ``measure_id`` (the policy library's ``Measure.measure_id``);
 - ``rules.Decision`` with ``enterprise``, ``rule_id``, ``status`` (+ ``get_status_display``),
@@ -16,49 +13,37 @@ with rules whose text is most similar to the appeal (TF-IDF cosine ≥ 0.15, top
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
-from django.apps import apps
 from django.db import DatabaseError
 
-from tongchou.appeals.routing import TfIdf, tokens
+from tongchou.appeals.routing import tokens
+from tongchou.core.cache import process_cache
+from tongchou.core.text import TfIdf
 
 log = logging.getLogger(__name__)
 MATCH_THRESHOLD = 0.15
-_index: tuple[float, list[str], TfIdf] | None = None
+# The measures that have rules, as TF-IDF vectors: rebuilt when a rule or a measure changes (bulk
+# ingests fire no signal: the 5 minutes bound that).
+_index = process_cache(
+    "appeals.eligibility_index", ttl=300, invalidated_by=["rules.Rule", "policies.Measure"]
+)
 
 
-def _models() -> tuple[Any, Any, Any] | None:
-    try:
-        Rule = apps.get_model("rules", "Rule")
-        Decision = apps.get_model("rules", "Decision")
-    except LookupError:
-        return None
-    try:
-        Measure = apps.get_model("policies", "Measure")
-    except LookupError:
-        Measure = None
-    return Rule, Decision, Measure
+def _build_index() -> tuple[list[str], TfIdf]:
+    from tongchou.policies.models import Measure
+    from tongchou.rules.models import Rule
+
+    ids = sorted(set(Rule.objects.values_list("measure_id", flat=True)))
+    rows = Measure.objects.filter(measure_id__in=ids).values_list("measure_id", "title", "text")
+    texts = {measure_id: f"{title or ''} {text}" for measure_id, title, text in rows}
+    ids = [i for i in ids if i in texts]
+    return ids, TfIdf([tokens(texts[i]) for i in ids])
 
 
 def matched_measure_ids(text: str) -> list[str]:
-    """Measures that have rules, ranked by similarity to *text* (cached index, 5 minutes)."""
-    global _index
-    found = _models()
-    if not found:
-        return []
-    Rule, _, Measure = found
-    if Measure is None:
-        return []
-    now = time.monotonic()
-    if _index is None or now - _index[0] > 300:
-        ids = sorted(set(Rule.objects.values_list("measure_id", flat=True)))
-        texts = dict(Measure.objects.filter(measure_id__in=ids).values_list("measure_id", "text"))
-        titles = dict(Measure.objects.filter(measure_id__in=ids).values_list("measure_id", "title"))
-        ids = [i for i in ids if i in texts]
-        _index = (now, ids, TfIdf([tokens(f"{titles.get(i, '')} {texts[i]}") for i in ids]))
-    _, ids, index = _index
+    """Measures that have rules, ranked by similarity to *text*."""
+    ids, index = _index.get("all", _build_index)
     vec = index.vector(tokens(text))
     scored = sorted(
         ((index.cosine(vec, v), i) for i, v in zip(ids, index.vectors, strict=True)), reverse=True
@@ -70,10 +55,8 @@ def eligibility_for_appeal(appeal: Any) -> list[dict[str, Any]]:
     """[{measure_id, rule_id, status, status_label, explanation, amount}] or [] when unavailable."""
     if not appeal.enterprise_id:
         return []
-    found = _models()
-    if not found:
-        return []
-    Rule, Decision, _ = found
+    from tongchou.rules.models import Decision, Rule
+
     try:
         measure_ids = list(dict.fromkeys([*(appeal.measure_ids or []), *matched_measure_ids(appeal.text)]))
         if not measure_ids:

@@ -1,6 +1,6 @@
 """Appeal routing and category classification (pure: imports no Django).
 
-A department is described by a :class:`DepartmentProfile`: its name, aliases, weighted keyword
+Tokens and TF-IDF come from ``core.text``. A department is described by a :class:`DepartmentProfile`: its name, aliases, weighted keyword
 rules (administrator-editable in the database, defaults in ``data/routing_rules.yaml``) and the
 texts of the policy measures it leads (the policy library's ``lead_units``). The score of a
 department for a text is
@@ -15,14 +15,14 @@ above a threshold and with a minimum score, otherwise the order waits for a disp
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from tongchou.core.text import TfIdf, Tokenizer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ALIAS_BONUS = 4.0
@@ -82,20 +82,14 @@ def normalise_department_name(name: str) -> str:
     return name
 
 
-@cache
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+# Routing's own tokenizer: jieba's shipped dictionary only, whatever other apps add to theirs.
+TOKENIZER = Tokenizer()
 
 
 def tokens(text: str) -> list[str]:
     """Content words of *text* (jieba; stop words, digits and single characters dropped)."""
     out = []
-    for tok in _jieba().lcut(text):
+    for tok in TOKENIZER.cut(text):
         tok = tok.strip()
         if len(tok) < 2 or tok in _STOP or tok.isdigit() or not re.search(r"[\u4e00-\u9fffA-Za-z]", tok):
             continue
@@ -113,30 +107,6 @@ def keyword_hits(text: str, keywords: Mapping[str, float]) -> list[tuple[str, fl
             continue
         kept.append((k, w))
     return kept
-
-
-class TfIdf:
-    """A tiny TF-IDF index over one document per department (no external dependencies)."""
-
-    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
-        self.n = len(documents)
-        df: Counter[str] = Counter()
-        for doc in documents:
-            df.update(set(doc))
-        self.idf = {t: math.log((1 + self.n) / (1 + c)) + 1.0 for t, c in df.items()}
-        self.vectors = [self.vector(doc) for doc in documents]
-
-    def vector(self, doc: Iterable[str]) -> dict[str, float]:
-        tf = Counter(doc)
-        vec = {t: (1 + math.log(c)) * self.idf.get(t, 0.0) for t, c in tf.items() if t in self.idf}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        return {t: v / norm for t, v in vec.items()} if norm else {}
-
-    @staticmethod
-    def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 class Router:

@@ -1,6 +1,6 @@
 """Building the router from the database: a region's departments, their admin-editable keyword
-rules (falling back to the shipped defaults), and — when the policy library is installed — the
-texts of the measures each department leads."""
+rules (falling back to the shipped defaults), and the texts of the policy measures each department
+leads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import threading
 import time
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError
 
@@ -21,11 +20,15 @@ from tongchou.appeals.routing import (
     default_departments,
     normalise_department_name,
 )
+from tongchou.core.cache import process_cache
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 60
-_cache: dict[str, tuple[float, Router]] = {}
-_departments: dict[Any, dict[int, Any]] = {}  # region pk -> {department pk: Department}, same refresh
+# region pk -> (router, {department pk: Department}). Cleared when keyword rules or departments change
+# in this process; other processes' edits arrive within CACHE_SECONDS.
+_routers = process_cache(
+    "appeals.routers", ttl=CACHE_SECONDS, invalidated_by=["appeals.RoutingKeyword", "regions.Department"]
+)
 _lock = threading.Lock()
 _refreshing: set[Any] = set()  # region pks being rebuilt in the background
 # Set by `tongchou serve`: an expired router keeps answering while a thread rebuilds it. Off by
@@ -34,35 +37,31 @@ background_refresh = False
 
 
 def auto_dispatch_threshold() -> float:
-    return float(getattr(settings, "APPEALS_AUTO_DISPATCH_CONFIDENCE", 0.55))
+    return float(settings.APPEALS_AUTO_DISPATCH_CONFIDENCE)
 
 
 def auto_dispatch_min_score() -> float:
-    return float(getattr(settings, "APPEALS_AUTO_DISPATCH_MIN_SCORE", 3.0))
+    return float(settings.APPEALS_AUTO_DISPATCH_MIN_SCORE)
 
 
 def default_region_code() -> str:
-    return str(getattr(settings, "APPEALS_DEFAULT_REGION", "370306"))
+    return str(settings.APPEALS_DEFAULT_REGION)
 
 
 def clear_router_cache() -> None:
-    with _lock:
-        _cache.clear()
-        _departments.clear()
+    _routers.clear()
 
 
 def routing_departments(region: Any) -> list[Any]:
     """Departments that handle appeals of *region*: its own, or the nearest ancestor's that has some
-    (a town's appeals go to the district's bureaus)."""
+    (a town's appeals go to the district's bureaus). One query."""
     from tongchou.regions.models import Department
 
-    node = region
-    while node is not None:
-        depts = list(Department.objects.filter(region=node, is_active=True).order_by("sort_order", "name"))
-        if depts:
-            return depts
-        node = node.parent
-    return []
+    codes = region.ancestor_codes()
+    by_region: dict[str, list[Any]] = {}
+    for dept in Department.objects.filter(region_id__in=codes, is_active=True).order_by("sort_order", "name"):
+        by_region.setdefault(dept.region_id, []).append(dept)
+    return next((by_region[c] for c in codes if c in by_region), [])
 
 
 def _defaults_by_name() -> dict[str, DepartmentProfile]:
@@ -73,32 +72,15 @@ def _defaults_by_name() -> dict[str, DepartmentProfile]:
     return out
 
 
-def _measure_department_field(Measure: Any) -> str | None:
-    """The Measure M2M to regions.Department (``lead_departments``; ``lead_units`` in older drafts)."""
-    for f in Measure._meta.get_fields():
-        if (
-            f.many_to_many
-            and not f.auto_created
-            and f.related_model._meta.label_lower == "regions.department"
-        ):
-            return f.name
-    return None
-
-
 def _measure_texts() -> dict[int, list[str]]:
-    """department id -> texts of the measures it leads, if the policy library is there."""
-    try:
-        Measure = apps.get_model("policies", "Measure")
-    except LookupError:
-        return {}
-    m2m = _measure_department_field(Measure)
-    field_names = {f.name for f in Measure._meta.get_fields()}
-    text_fields = [f for f in ("title", "text") if f in field_names]
-    if m2m is None or not text_fields:
-        return {}
+    """department id -> texts (title and text) of the policy measures it leads."""
+    from tongchou.policies.models import Measure
+
     out: dict[int, list[str]] = {}
     try:
-        rows = Measure.objects.filter(**{f"{m2m}__isnull": False}).values_list(f"{m2m}__pk", *text_fields)
+        rows = Measure.objects.filter(lead_departments__isnull=False).values_list(
+            "lead_departments__pk", "title", "text"
+        )
         for dept_id, *texts in rows:
             out.setdefault(dept_id, []).append(" ".join(str(t or "") for t in texts))
     except DatabaseError:
@@ -149,10 +131,8 @@ def _build(region: Any) -> tuple[Router, list[Any]]:
     return router, depts
 
 
-def _store(region: Any, router: Router, depts: list[Any], built_at: float) -> None:
-    with _lock:
-        _cache[region.pk] = (built_at, router)
-        _departments[region.pk] = {d.pk: d for d in depts}
+def _store(region: Any, router: Router, depts: list[Any], built_at: float, generation: int) -> None:
+    _routers.put(region.pk, (router, {d.pk: d for d in depts}), generation=generation, built_at=built_at)
 
 
 def _refresh_in_background(region: Any) -> None:
@@ -161,9 +141,9 @@ def _refresh_in_background(region: Any) -> None:
     from django.db import connection
 
     try:
-        built_at = time.monotonic()
+        built_at, generation = time.monotonic(), _routers.generation
         router, depts = _build(region)
-        _store(region, router, depts, built_at)
+        _store(region, router, depts, built_at, generation)
     except Exception:  # the stale router keeps serving; the next expiry tries again
         log.exception("后台刷新分办规则失败")
     finally:
@@ -177,20 +157,22 @@ def router_for_region(region: Any) -> Router:
     within that). Under `tongchou serve` an expired router is still returned while a background
     thread rebuilds it; only the first use in a process builds inline."""
     key = region.pk
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-        if hit and background_refresh:
-            if key not in _refreshing:
-                _refreshing.add(key)
-                threading.Thread(
-                    target=_refresh_in_background, args=(region,), name="router-refresh", daemon=True
-                ).start()
-            return hit[1]
+    hit = _routers.peek(key)
+    if hit is not None:
+        (router, _depts), age = hit
+        if age < CACHE_SECONDS:
+            return router
+        if background_refresh:
+            with _lock:
+                if key not in _refreshing:
+                    _refreshing.add(key)
+                    threading.Thread(
+                        target=_refresh_in_background, args=(region,), name="router-refresh", daemon=True
+                    ).start()
+            return router
+    built_at, generation = time.monotonic(), _routers.generation
     router, depts = _build(region)
-    _store(region, router, depts, now)
+    _store(region, router, depts, built_at, generation)
     return router
 
 
@@ -211,5 +193,5 @@ def prepare_for_serving() -> None:
 def routing_department(region: Any, pk: int) -> Any:
     """The Department *pk* as loaded with the region's router (no query), or None. Read-only: the
     instance is shared between requests."""
-    with _lock:
-        return _departments.get(region.pk, {}).get(pk)
+    hit = _routers.peek(region.pk)
+    return hit[0][1].get(pk) if hit is not None else None

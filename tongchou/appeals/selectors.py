@@ -97,3 +97,48 @@ def contact_phone_unmasked(user: Any, appeal: Appeal, *, ip: str | None = None) 
         ip_address=ip,
     )
     return phone
+
+
+def open_appeal_counts(qs: QuerySet) -> dict[str, int]:
+    """Of the orders in *qs*: how many are open, past their resolution deadline, and still waiting
+    for the first contact past its deadline (one query)."""
+    from django.db.models import Count, Q
+
+    from tongchou.appeals.states import OPEN_STATUSES, Status
+    from tongchou.core import clock
+
+    now = clock.now()
+    is_open = Q(status__in=list(OPEN_STATUSES))
+    waiting = Q(status__in=[Status.SUBMITTED, Status.DISPATCHED])
+    return qs.order_by().aggregate(
+        open=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=is_open & Q(resolution_due__lt=now)),
+        feedback_overdue=Count("pk", filter=waiting & Q(feedback_due__lt=now)),
+    )
+
+
+def appeal_status_counts(qs: QuerySet) -> list[tuple[str, str, int]]:
+    """(status, Chinese label, count) for every status, in the order of the workflow."""
+    from django.db.models import Count
+
+    from tongchou.appeals.states import STATUS_LABELS
+
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(str(s), label, counts.get(str(s), 0)) for s, label in STATUS_LABELS.items()]
+
+
+def overdue_by_department(qs: QuerySet, limit: int = 10) -> list[tuple[str, int]]:
+    """Departments with the most open orders past their resolution deadline."""
+    from django.db.models import Count
+
+    from tongchou.appeals.states import OPEN_STATUSES
+    from tongchou.core import clock
+
+    rows = (
+        qs.filter(status__in=list(OPEN_STATUSES), resolution_due__lt=clock.now(), department__isnull=False)
+        .order_by()
+        .values_list("department__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "department__name")[:limit]
+    )
+    return [(name, n) for name, n in rows]

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from tongchou.appeals.routing import TfIdf, tokens
+from tongchou.appeals.routing import tokens
+from tongchou.core.text import TfIdf
 
 DEFAULT_THRESHOLD = 0.2
 

@@ -1,25 +1,12 @@
+"""Core's own pages: the health check and the error pages. (The home page and the command centre are
+the dashboard app's; the notification inbox is the accounts app's.)"""
+
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from tongchou.accounts.access import public, require_roles
-from tongchou.accounts.roles import Role, role_of
-from tongchou.core import clock
-from tongchou.core.notifications import notifications_for
-
-LOGGED_IN = [r.value for r in Role]
-
-
-@public
-def home(request: HttpRequest) -> HttpResponse:
-    from tongchou.core.home import home_tiles
-
-    return render(
-        request, "core/home.html", {"role": role_of(request.user), "tiles": home_tiles(request.user)}
-    )
+from tongchou.core.access import public
 
 
 @public
@@ -29,19 +16,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
-
-
-@require_roles(*LOGGED_IN)
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "core/notifications.html", {"page": page})
-
-
-@require_roles(*LOGGED_IN)
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    notifications_for(request.user).filter(read_at__isnull=True).update(read_at=clock.now())
-    return redirect("core:notifications")
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -16,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tongchou.core.errors import NotFound
+from tongchou.core.text import TfIdf
 from tongchou.policies.models import Measure, PolicyDocument
 from tongchou.policies.parsing.topics import topic_labels
 from tongchou.policies.tokens import query_tokens, word_tokens
@@ -238,24 +238,13 @@ class _SimilarityIndex:
             if key == self.key:
                 return
             rows = list(Measure.objects.values_list("pk", "document_id", "tokens"))
-            df: Counter = Counter()
-            tfs = {}
-            for pk, doc_id, toks in rows:
-                c = Counter(toks.split())
-                tfs[pk] = (doc_id, c)
-                df.update(c.keys())
-            n = len(rows) or 1
-            idf = {t: math.log((1 + n) / (1 + d)) + 1 for t, d in df.items()}
-            vectors, postings, doc_of = {}, defaultdict(list), {}
-            for pk, (doc_id, c) in tfs.items():
-                vec = {t: (1 + math.log(tf)) * idf[t] for t, tf in c.items() if len(t) > 1}
-                norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-                vec = {t: v / norm for t, v in vec.items()}
-                vectors[pk] = vec
-                doc_of[pk] = doc_id
-                for t, v in vec.items():
-                    postings[t].append((pk, v))
-            self.vectors, self.postings, self.doc_of, self.key = vectors, dict(postings), doc_of, key
+            # single characters are in the stored column for search, not for similarity
+            index = TfIdf([[t for t in toks.split() if len(t) > 1] for _pk, _doc, toks in rows])
+            pks = [pk for pk, _doc, _toks in rows]
+            vectors = dict(zip(pks, index.vectors, strict=True))
+            doc_of = {pk: doc_id for pk, doc_id, _toks in rows}
+            postings = {t: [(pks[i], v) for i, v in entries] for t, entries in index.postings().items()}
+            self.vectors, self.postings, self.doc_of, self.key = vectors, postings, doc_of, key
 
     def similar(self, pk: int, limit: int) -> list[tuple[int, float]]:
         self.ensure()

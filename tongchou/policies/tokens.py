@@ -6,9 +6,9 @@ so SQLite FTS5 (unicode61) and PostgreSQL (`to_tsvector('simple', …)`) split t
 
 from __future__ import annotations
 
-import logging
 import re
-from functools import lru_cache
+
+from tongchou.core.text import Tokenizer
 
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 STOPWORDS = frozenset(
@@ -45,14 +45,9 @@ DOMAIN_WORDS = [
 ]
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    for word in DOMAIN_WORDS:
-        jieba.add_word(word, freq=20000)
-    return jieba
+# The policy library's own dictionary (jieba's plus DOMAIN_WORDS): other apps' tokenizers do not see
+# these words (core/text.py says why).
+TOKENIZER = Tokenizer(DOMAIN_WORDS)
 
 
 def _clean(raw_tokens) -> list[str]:
@@ -67,7 +62,7 @@ def _clean(raw_tokens) -> list[str]:
 def index_tokens(text: str) -> list[str]:
     """Tokens stored for a measure: jieba's search mode (words plus their shorter parts), without the
     HMM guesser for unknown words (a third faster; queries are cut the same way)."""
-    return _clean(_jieba().cut_for_search(text, HMM=False))
+    return _clean(TOKENIZER.cut_for_search(text, hmm=False))
 
 
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
@@ -89,6 +84,6 @@ def word_tokens(stored: str) -> list[str]:
 def query_tokens(query: str) -> list[str]:
     """Tokens of a search query (precise mode), de-duplicated, in order."""
     seen: dict[str, None] = {}
-    for w in _clean(_jieba().cut(query, HMM=False)):
+    for w in _clean(TOKENIZER.cut(query, hmm=False)):
         seen.setdefault(w, None)
     return list(seen)

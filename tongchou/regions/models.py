@@ -3,6 +3,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongchou.core.cache import process_cache
+
+# code -> (parent code, level, name) of every region: ~250 rows, read once per process, dropped when
+# a region is saved or deleted (`tongchou load-reference`, the admin).
+_tree = process_cache("regions.tree", invalidated_by=["regions.Region"])
+# code -> Region (or None for an unknown code), for request paths that name a region by its code
+_by_code = process_cache("regions.by_code", max_entries=2000, invalidated_by=["regions.Region"])
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("省")
@@ -49,13 +57,77 @@ class Region(models.Model):
         self.prefix = region_prefix(self.code, self.level)
         super().save(*args, **kwargs)
 
+    # --- the tree -----------------------------------------------------------------------------
+    # Ancestors are answered from a per-process copy of the (small, rarely changed) table, so walking
+    # up costs no query; descendants are one indexed LIKE on the code (``descendants_prefix``).
+
+    def ancestor_codes(self, *, include_self: bool = True) -> list[str]:
+        """Codes from this region up to the root, nearest first: 370306001 → [370306001, 370306,
+        370300, 370000] (without the first when ``include_self`` is False)."""
+        above = ancestor_codes(self.parent_id) if self.parent_id else []
+        return [self.code, *above] if include_self else above
+
+    def ancestors(self, *, include_self: bool = False) -> list[Region]:
+        """The regions above this one, root first (山东省, 淄博市 for 周村区): one query."""
+        codes = self.ancestor_codes(include_self=include_self)
+        found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+        return [found[c] for c in reversed(codes) if c in found]
+
+    @property
+    def descendants_prefix(self) -> str:
+        """What every code in this region's subtree (itself included) starts with."""
+        return self.prefix
+
+    def descendants(self, *, include_self: bool = False) -> models.QuerySet[Region]:
+        qs = Region.objects.filter(code__startswith=self.prefix)
+        return qs if include_self else qs.exclude(code=self.code)
+
+    def contains(self, other: Region | str | None) -> bool:
+        """True if *other* (a region or a code) is this region or lies below it."""
+        code = other.code if isinstance(other, Region) else other
+        return bool(code) and str(code).startswith(self.prefix)
+
     @property
     def full_name(self) -> str:
-        names, node = [], self
-        while node is not None and node.level != RegionLevel.PROVINCE:
-            names.append(node.name)
-            node = node.parent
+        """Names below the province, from the top: 淄博市周村区丝绸路街道."""
+        rows = _tree_rows()
+        names = []
+        for code in self.ancestor_codes():
+            _parent, level, name = (None, self.level, self.name) if code == self.code else rows[code]
+            if level == RegionLevel.PROVINCE:
+                break
+            names.append(name)
         return "".join(reversed(names))
+
+
+def _tree_rows() -> dict[str, tuple[str | None, str, str]]:
+    return _tree.get(
+        "rows",
+        lambda: {
+            code: (parent, level, name)
+            for code, parent, level, name in Region.objects.values_list("code", "parent_id", "level", "name")
+        },
+    )
+
+
+def ancestor_codes(code: str, *, include_self: bool = True) -> list[str]:
+    """Codes from *code* up to the root, nearest first, following the stored parents (no query once
+    the tree is cached). An unknown code gives ``[code]`` (or ``[]``)."""
+    rows = _tree_rows()
+    out = [code] if include_self else []
+    seen = {code}
+    parent = rows.get(code, (None, "", ""))[0]
+    while parent and parent not in seen:
+        out.append(parent)
+        seen.add(parent)
+        parent = rows.get(parent, (None, "", ""))[0]
+    return out
+
+
+def region_by_code(code: str) -> Region | None:
+    """The Region with *code*, from a per-process cache (dropped when regions change). Read-only:
+    the instance is shared between requests."""
+    return _by_code.get(code, lambda: Region.objects.select_related("parent").filter(code=code).first())
 
 
 class Department(models.Model):

@@ -65,7 +65,7 @@ def _ensure_enterprises(stdout: Any, count: int) -> int:
 
 
 def _demo_enterprise_facts() -> int:
-    from tongchou.core.demo import demo_enterprise
+    from tongchou.enterprises.demo import demo_enterprise
     from tongchou.enterprises.models import EnterpriseFact
     from tongchou.rules.facts_store import store_value
 

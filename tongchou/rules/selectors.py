@@ -13,7 +13,9 @@ import polars as pl
 
 from tongchou.accounts.roles import role_of
 from tongchou.accounts.scope import filter_by_region, user_region_prefix
+from tongchou.core.cache import process_cache
 from tongchou.core.errors import NotFound, ValidationFailed
+from tongchou.core.signals import enterprise_data_changed
 from tongchou.rules import facts as schema
 from tongchou.rules.models import (
     Decision,
@@ -205,7 +207,15 @@ def enterprise_by_uscc_for_user(user: Any, uscc: str):
 # -------------------------------------------------------------------------------------------
 # live explanation (the tracer) — CLI and API
 # -------------------------------------------------------------------------------------------
-_SPECS_CACHE: dict[str, Any] = {"key": None, "specs": []}
+# Published specs and the facts snapshot, kept per process. Dropped on saves of rule versions and on
+# ``enterprise_data_changed`` (sent by every writer of registry data or facts, bulk ones included);
+# the aggregate keys below catch other processes' changes.
+_specs = process_cache(
+    "rules.published_specs", max_entries=1, invalidated_by=["rules.RuleVersion", enterprise_data_changed]
+)
+_snapshots = process_cache(
+    "rules.facts_snapshot", max_entries=1, invalidated_by=["rules.RuleVersion", enterprise_data_changed]
+)
 
 
 def published_specs() -> list:
@@ -216,11 +226,12 @@ def published_specs() -> list:
         n=Count("id"), m=Max("id"), p=Max("published_at")
     )
     key = (agg["n"], agg["m"], agg["p"])
-    if _SPECS_CACHE["key"] != key:
+
+    def build() -> list:
         versions = RuleVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("rule")
-        _SPECS_CACHE["specs"] = [v.to_spec() for v in versions]
-        _SPECS_CACHE["key"] = key
-    return _SPECS_CACHE["specs"]
+        return [v.to_spec() for v in versions]
+
+    return _specs.get(key, build)
 
 
 def _fv(fv, meta: dict) -> dict:
@@ -341,11 +352,22 @@ def publicity_delivery(delivery_id: int) -> Delivery:
     return dlv
 
 
-def delivery_counts(user: Any) -> dict[str, int]:
+# where the 免申即享 cycle ends: paid, declined by the enterprise, or refused after an objection
+DELIVERY_FINISHED = frozenset({DeliveryStatus.PAID, DeliveryStatus.DECLINED, DeliveryStatus.REJECTED})
+
+
+def delivery_counts(user: Any, *, queryset: Any = None) -> dict[str, int]:
+    """{status: count} of the deliveries the user may see (or of *queryset*, already scoped)."""
     from django.db.models import Count
 
-    rows = deliveries_for_staff(user).order_by().values("status").annotate(n=Count("id"))
+    qs = deliveries_for_staff(user) if queryset is None else queryset
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
     return {r["status"]: r["n"] for r in rows}
+
+
+def deliveries_in_progress(counts: dict[str, int]) -> int:
+    """How many of *counts* (``delivery_counts``) are still moving: not paid, declined or refused."""
+    return sum(n for status, n in counts.items() if status not in DELIVERY_FINISHED)
 
 
 # -------------------------------------------------------------------------------------------
@@ -431,15 +453,11 @@ def simulate(spec, as_of: dt.date, *, budget_yuan: float | None = None, snapshot
     return out
 
 
-_SNAPSHOT_CACHE: dict[str, Any] = {"key": None, "snap": None}
-
-
 def clear_caches(**_: Any) -> None:
-    """Forget cached specs and snapshots. Connected to ``enterprise_data_changed`` and to saves of
-    rule versions: the aggregate keys below only catch other processes' changes, and miss an
-    in-place update of a fact value (same count, same max id)."""
-    _SNAPSHOT_CACHE.update(key=None, snap=None)
-    _SPECS_CACHE.update(key=None, specs=[])
+    """Forget cached specs and snapshots (the caches also clear themselves on their signals: the
+    aggregate keys only catch other processes' changes, and miss an in-place update of a fact value)."""
+    _snapshots.clear()
+    _specs.clear()
 
 
 def cached_snapshot(as_of: dt.date):
@@ -452,10 +470,7 @@ def cached_snapshot(as_of: dt.date):
     e = Enterprise.objects.aggregate(n=Count("id"), m=Max("updated_at"))
     f = EnterpriseFact.objects.aggregate(n=Count("id"), m=Max("id"))
     key = (as_of, e["n"], e["m"], f["n"], f["m"])
-    if _SNAPSHOT_CACHE["key"] != key:
-        _SNAPSHOT_CACHE["snap"] = snapshot_frame(as_of)
-        _SNAPSHOT_CACHE["key"] = key
-    return _SNAPSHOT_CACHE["snap"]
+    return _snapshots.get(key, lambda: snapshot_frame(as_of))
 
 
 def default_as_of(spec) -> dt.date:

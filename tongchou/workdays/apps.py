@@ -7,10 +7,4 @@ class WorkdaysConfig(AppConfig):
     verbose_name = "工作日历"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from tongchou.workdays.models import WorkdayOverride
-        from tongchou.workdays.services import clear_cache
-
-        post_save.connect(clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_clear_cache_save")
-        post_delete.connect(clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_clear_cache_delete")
+        from tongchou.workdays import checks  # noqa: F401  (registers the holiday-calendar check)

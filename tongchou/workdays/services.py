@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import date, datetime
 
 from django.db import DatabaseError
 
+from tongchou.core.cache import process_cache
 from tongchou.workdays.calendar import WorkdayCalendar
 
 log = logging.getLogger(__name__)
 
 
 CACHE_SECONDS = 60.0
-_cache: dict[str, tuple[float, dict[date, bool]]] = {}
+# The overrides, per process: dropped on every save/delete here, other processes' within a minute.
+_overrides = process_cache(
+    "workdays.overrides", ttl=CACHE_SECONDS, invalidated_by=["workdays.WorkdayOverride"]
+)
 
 
 def overrides_from_db() -> dict[date, bool]:
@@ -29,17 +32,13 @@ def overrides_from_db() -> dict[date, bool]:
 
 
 def clear_cache(*args, **kwargs) -> None:
-    _cache.clear()
+    _overrides.clear()
 
 
 def calendar() -> WorkdayCalendar:
     """The calendar with the overrides, cached for a minute per process (cleared on every save)."""
-    hit = _cache.get("overrides")
-    now = time.monotonic()
-    if hit is None or now - hit[0] > CACHE_SECONDS:
-        hit = (now, overrides_from_db())
-        _cache["overrides"] = hit
-    return WorkdayCalendar(hit[1])
+    overrides: dict[date, bool] = _overrides.get("all", overrides_from_db)
+    return WorkdayCalendar(overrides)
 
 
 def deadline(start: datetime, working_days: int) -> datetime:

@@ -6,12 +6,7 @@ department, so every role's view of one real order is checked.
 
 from __future__ import annotations
 
-ROLES = ["anonymous", "enterprise", "department", "leader", "bank", "admin"]
-
-
-def row(anonymous, enterprise, department, leader, bank, admin):
-    return dict(zip(ROLES, [anonymous, enterprise, department, leader, bank, admin], strict=True))
-
+from tongchou.accounts.tests.expect import api, everyone, page, row
 
 _cache: dict[int, dict] = {}
 
@@ -49,14 +44,14 @@ def fixture(users) -> dict:
     return _cache[key]
 
 
-HANDLING_PAGE = row(302, 200, 200, 200, 403, 200)
-STAFF_PAGE = row(302, 403, 200, 200, 403, 200)
-DISPATCHER_PAGE = row(302, 403, 403, 200, 403, 200)
-ALL_OK = row(200, 200, 200, 200, 200, 200)
+HANDLING_PAGE = page("enterprise", "department", "leader", "admin")
+STAFF_PAGE = page("department", "leader", "admin")
+DISPATCHER_PAGE = page("leader", "admin")
+ALL_OK = everyone(200)
 
 EXPECTED = {
     "appeals:index": HANDLING_PAGE,
-    "appeals:new": row(302, 200, 403, 403, 403, 403),
+    "appeals:new": page("enterprise"),
     "appeals:public_new": ALL_OK,
     "appeals:lookup": ALL_OK,
     "appeals:figures": STAFF_PAGE,
@@ -67,21 +62,21 @@ EXPECTED = {
     "appeals:common": DISPATCHER_PAGE,
     "appeals:detail": HANDLING_PAGE,
     # POST-only: GET is refused (405) for those the role check lets through
-    "appeals:act": row(302, 405, 405, 405, 403, 405),
-    "appeals:phone": row(302, 403, 405, 405, 403, 405),
+    "appeals:act": page("enterprise", "department", "leader", "admin", ok=405),
+    "appeals:phone": page("department", "leader", "admin", ok=405),
     "appeals:attachment": HANDLING_PAGE,
-    "appeals:attach": row(302, 405, 405, 405, 403, 405),
+    "appeals:attach": page("enterprise", "department", "leader", "admin", ok=405),
     "open311:services": ALL_OK,
-    "open311:requests": row(401, 401, 200, 200, 401, 200),
-    "open311:request": row(401, 200, 200, 200, 401, 200),
-    "api:appeals_list": row(401, 200, 200, 200, 403, 200),
-    "api:appeals_route": row(401, 403, 200, 200, 403, 200),
-    "api:appeals_detail": row(401, 200, 200, 200, 403, 200),
-    "api:appeals_phone": row(401, 403, 200, 200, 403, 200),
-    "api:appeals_events": row(401, 200, 200, 200, 403, 200),
-    "api:appeals_action": row(405, 405, 405, 405, 405, 405),
-    "api:appeals_attachments": row(405, 405, 405, 405, 405, 405),
-    "api:appeals_attachment": row(401, 200, 200, 200, 403, 200),
+    "open311:requests": row(anonymous=401, default=401, department=200, leader=200, admin=200),
+    "open311:request": row(anonymous=401, default=401, enterprise=200, department=200, leader=200, admin=200),
+    "api:appeals_list": api("enterprise", "department", "leader", "admin"),
+    "api:appeals_route": api("department", "leader", "admin"),
+    "api:appeals_detail": api("enterprise", "department", "leader", "admin"),
+    "api:appeals_phone": api("department", "leader", "admin"),
+    "api:appeals_events": api("enterprise", "department", "leader", "admin"),
+    "api:appeals_action": everyone(405),
+    "api:appeals_attachments": everyone(405),
+    "api:appeals_attachment": api("enterprise", "department", "leader", "admin"),
 }
 
 

@@ -1,44 +1,25 @@
 """Who may open the core and accounts URLs. See tongchou/core/tests/test_access_matrix.py."""
 
-ALL_OK = {r: 200 for r in ["anonymous", "enterprise", "department", "leader", "bank", "admin"]}
-LOGGED_IN_OK = {
-    "anonymous": 302,
-    "enterprise": 200,
-    "department": 200,
-    "leader": 200,
-    "bank": 200,
-    "admin": 200,
-}
-API_LOGGED_IN = {
-    "anonymous": 401,
-    "enterprise": 200,
-    "department": 200,
-    "leader": 200,
-    "bank": 200,
-    "admin": 200,
-}
+from tongchou.accounts.tests.expect import everyone, logged_in, page, row
+
+LOGGED_IN_API = logged_in(200, anonymous=401)
 
 EXPECTED = {
-    "core:home": ALL_OK,
-    "core:healthz": ALL_OK,
-    "core:notifications": LOGGED_IN_OK,
+    "core:healthz": everyone(200),
+    "dashboard:home": everyone(200),
+    # the command centre: leaders and administrators
+    "dashboard:command": page("leader", "admin"),
+    "accounts:notifications": logged_in(200),
     # POST-only: GET is refused for those let through the role check
-    "core:notifications_read": {**{r: 405 for r in LOGGED_IN_OK}, "anonymous": 302},
+    "accounts:notifications_read": logged_in(405),
     # logged-in users are redirected away from the login form
-    "accounts:login": {**{r: 302 for r in ALL_OK}, "anonymous": 200},
-    "accounts:logout": {r: 405 for r in ALL_OK},  # logout is POST-only
-    "accounts:password_change": LOGGED_IN_OK,
-    "accounts:password_change_done": LOGGED_IN_OK,
-    "admin:index": {
-        "anonymous": 302,
-        "enterprise": 302,
-        "department": 302,
-        "leader": 302,
-        "bank": 302,
-        "admin": 200,
-    },
-    "api:me": API_LOGGED_IN,
-    "api:openapi-json": ALL_OK,
-    "api:openapi-view": ALL_OK,
-    "api:api-root": {r: 404 for r in ALL_OK},  # /api/ itself lists nothing; the docs are at /api/docs
+    "accounts:login": row(anonymous=200, default=302),
+    "accounts:logout": everyone(405),  # logout is POST-only
+    "accounts:password_change": logged_in(200),
+    "accounts:password_change_done": logged_in(200),
+    "admin:index": row(anonymous=302, default=302, admin=200),
+    "api:me": LOGGED_IN_API,
+    "api:openapi-json": everyone(200),
+    "api:openapi-view": everyone(200),
+    "api:api-root": everyone(404),  # /api/ itself lists nothing; the docs are at /api/docs
 }

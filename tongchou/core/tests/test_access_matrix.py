@@ -1,7 +1,8 @@
 """The role matrix: every URL of the platform, requested by every role, answers as declared.
 
 Each app lists its URLs in ``tongchou/<app>/tests/access_expectations.py``:
-``EXPECTED[name][role] = status``, plus optional ``KWARGS[name] = f(users) -> url kwargs``,
+``EXPECTED[name] = row(...)`` (``accounts/tests/expect.py``: roles a row does not name get its
+"no access" default, so a new role needs no edit of existing rows), plus optional ``KWARGS[name] = f(users) -> url kwargs``,
 ``METHOD[name] = "post"`` and ``DATA[name] = f(users) -> body`` (JSON for the API). A URL that has
 no entry fails the test, so the matrix grows with every page.
 """
@@ -9,21 +10,26 @@ no entry fails the test, so the matrix grows with every page.
 from __future__ import annotations
 
 from importlib import import_module
+from importlib.util import find_spec
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-APPS = ["core", "accounts", "regions", "enterprises", "policies", "rules", "appeals", "financing", "workdays"]
-ROLES = ["anonymous", "enterprise", "department", "leader", "bank", "admin"]
+from tongchou.accounts.roles import ALL_ROLES
+
+ROLES = list(ALL_ROLES)
 
 
 def _collect() -> tuple[dict, dict, dict, dict]:
     expected, kwargs, methods, data = {}, {}, {}, {}
-    for app in APPS:
-        try:
-            mod = import_module(f"tongchou.{app}.tests.access_expectations")
-        except ModuleNotFoundError:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tongchou."):
             continue
+        name = f"{config.name}.tests.access_expectations"
+        if find_spec(f"{config.name}.tests") is None or find_spec(name) is None:
+            continue
+        mod = import_module(name)
         expected.update(mod.EXPECTED)
         kwargs.update(getattr(mod, "KWARGS", {}))
         methods.update(getattr(mod, "METHOD", {}))
@@ -55,6 +61,11 @@ EXPECTED, KWARGS, METHOD, DATA = _collect()
 def test_every_url_has_an_access_expectation():
     missing = [name for name in _url_names() if name not in EXPECTED]
     assert not missing, f"URLs without a row in an access_expectations.py: {missing}"
+
+
+def test_the_users_fixture_has_one_user_per_role(users):
+    assert set(users) == set(ROLES)
+    assert all(users[r].role == r or users[r].is_superuser for r in ROLES if r != "anonymous")
 
 
 def test_every_expectation_names_a_real_url_and_every_role():

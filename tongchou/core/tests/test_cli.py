@@ -59,7 +59,8 @@ def test_demo_creates_a_working_login_for_every_role(tmp_path, settings, referen
     from django.core.management import call_command
     from django.test import Client
 
-    from tongchou.accounts.demo import DEMO_PASSWORD, demo_accounts_if_enabled
+    from tongchou.accounts.roles import Role
+    from tongchou.core.demo import DEMO_PASSWORD, demo_accounts_if_enabled
 
     settings.TONGCHOU_HOME = tmp_path
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -69,13 +70,9 @@ def test_demo_creates_a_working_login_for_every_role(tmp_path, settings, referen
     roles = {a["username"]: a for a in accounts}
     from tongchou.accounts.models import User
 
-    assert {u.role for u in User.objects.filter(username__in=roles)} == {
-        "admin",
-        "leader",
-        "department",
-        "enterprise",
-        "bank",
-    }
+    # one account per role, each listed once (the second run lists them again, not twice)
+    assert {u.role for u in User.objects.filter(username__in=roles)} == set(Role.values)
+    assert len(accounts) == len(roles)
     for username in roles:
         client = Client()
         response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
@@ -83,3 +80,4 @@ def test_demo_creates_a_working_login_for_every_role(tmp_path, settings, referen
         assert client.get("/").status_code == 200
     login_page = Client().get("/accounts/login/").content.decode()
     assert "演示账号" in login_page and "qiye" in login_page
+    assert "网格员" in login_page and "wangge" in login_page

@@ -1,14 +1,9 @@
 """Who may open each policy-library URL (read by the core role-matrix test)."""
 
-PUBLIC = {"anonymous": 200, "enterprise": 200, "department": 200, "leader": 200, "bank": 200, "admin": 200}
-ADMIN_ONLY = {
-    "anonymous": 302,
-    "enterprise": 403,
-    "department": 403,
-    "leader": 403,
-    "bank": 403,
-    "admin": 200,
-}
+from tongchou.accounts.tests.expect import everyone, page
+
+PUBLIC = everyone(200)
+ADMIN_ONLY = page("admin")
 
 
 def _doc(users):

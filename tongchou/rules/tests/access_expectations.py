@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-ROLES = ["anonymous", "enterprise", "department", "leader", "bank", "admin"]
+from tongchou.accounts.tests.expect import api, everyone, page, row
+
 RULE_ID = "zhoucun.access_fixture"
-
-
-def row(anonymous, enterprise, department, leader, bank, admin):
-    return dict(zip(ROLES, [anonymous, enterprise, department, leader, bank, admin], strict=True))
 
 
 def fixture(users) -> dict:
@@ -74,17 +71,17 @@ def fixture(users) -> dict:
     return {"run": run.pk, "confirm": made[0].pk, "decline": made[1].pk, "publicity": made[2].pk}
 
 
-STAFF_PAGE = row(302, 403, 200, 200, 403, 200)
-OPERATOR_PAGE = row(302, 403, 200, 403, 403, 200)
-ADMIN_PAGE = row(302, 403, 403, 403, 403, 200)
-ENTERPRISE_PAGE = row(302, 200, 403, 403, 403, 403)
-ALL_OK = row(200, 200, 200, 200, 200, 200)
+STAFF_PAGE = page("department", "leader", "admin")
+OPERATOR_PAGE = page("department", "admin")
+ADMIN_PAGE = page("admin")
+ENTERPRISE_PAGE = page("enterprise")
+ALL_OK = everyone(200)
 # POST-only views opened with GET: the role check runs first, then 405 for those let through
-ENTERPRISE_POST = row(302, 405, 403, 403, 403, 403)
-OPERATOR_POST = row(302, 403, 405, 403, 403, 405)
-ADMIN_POST = row(302, 403, 403, 403, 403, 405)
+ENTERPRISE_POST = page("enterprise", ok=405)
+OPERATOR_POST = page("department", "admin", ok=405)
+ADMIN_POST = page("admin", ok=405)
 
-API_STAFF = row(401, 403, 200, 200, 403, 200)
+API_STAFF = api("department", "leader", "admin")
 
 EXPECTED = {
     "rules:my_policies": ENTERPRISE_PAGE,
@@ -109,22 +106,24 @@ EXPECTED = {
     "rules:facts_upload": OPERATOR_PAGE,
     "rules:simulate": STAFF_PAGE,
     # without parameters the export sends staff back to the simulation page
-    "rules:simulate_export": row(302, 403, 302, 302, 403, 302),
+    "rules:simulate_export": page("department", "leader", "admin", ok=302),
     "rules:rule_detail": STAFF_PAGE,
     "rules:rule_edit": ADMIN_PAGE,
     "rules:version_publish": ADMIN_POST,
     "rules:version_retire": ADMIN_POST,
     # API
-    "api:rules_mine": row(401, 200, 403, 403, 403, 403),
+    "api:rules_mine": api("enterprise"),
     # staff must name an enterprise (uscc); without one it is "not found"
-    "api:rules_explain": row(401, 200, 404, 404, 403, 404),
-    "api:rules_delivery_confirm": row(401, 200, 403, 403, 403, 403),
-    "api:rules_delivery_decline": row(401, 200, 403, 403, 403, 403),
+    "api:rules_explain": row(
+        anonymous=401, default=403, enterprise=200, department=404, leader=404, admin=404
+    ),
+    "api:rules_delivery_confirm": api("enterprise"),
+    "api:rules_delivery_decline": api("enterprise"),
     "api:rules_runs": API_STAFF,
-    "api:rules_run_start": row(401, 403, 200, 403, 403, 200),
+    "api:rules_run_start": api("department", "admin"),
     "api:rules_simulate": API_STAFF,
     "api:rules_list": API_STAFF,
-    "api:rules_facts": row(401, 200, 200, 200, 200, 200),
+    "api:rules_facts": api("enterprise", "department", "leader", "bank", "admin"),
 }
 
 KWARGS = {

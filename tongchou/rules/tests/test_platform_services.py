@@ -354,18 +354,20 @@ def test_an_empty_run_does_not_make_everything_new_again(pack, textile):
 
 
 def test_the_demo_step_is_idempotent(db, tmp_path, monkeypatch):
-    from tongchou.core.demo import step_accounts
+    from tongchou.accounts.demo import step_accounts
+    from tongchou.enterprises.demo import step_enterprise_account
     from tongchou.rules import demo
 
     monkeypatch.setattr(demo, "_ensure_enterprises", lambda stdout, count: 0)
     step_accounts(None)
+    step_enterprise_account(None)
     shutil.copytree(PACK, tmp_path / "pack")
     first = demo.seed(None)
     assert "政策找人" in first
     runs = MatchRun.objects.count()
     demo.seed(None)
     assert MatchRun.objects.count() == runs
-    from tongchou.core.demo import demo_enterprise
+    from tongchou.enterprises.demo import demo_enterprise
 
     eligible = Decision.objects.filter(enterprise=demo_enterprise(), status="eligible").values_list(
         "rule_id", flat=True

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from tongchou.accounts.demo import demo_accounts_if_enabled
-from tongchou.core.demo import run_demo_steps
+from tongchou.core.demo import demo_accounts_if_enabled, run_demo_steps
 
 
 class Command(BaseCommand):

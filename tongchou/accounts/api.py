@@ -1,3 +1,5 @@
+"""The account behind a request (``GET /api/core/me``: the path predates the accounts app's router)."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest

@@ -40,7 +40,7 @@ def test_public_home_has_no_figures(client):
 
 
 def test_demo_enterprise_has_a_valid_uscc():
-    from tongchou.core.demo import DEMO_ENTERPRISE
+    from tongchou.enterprises.demo import DEMO_ENTERPRISE
     from tongchou.enterprises.uscc import check
 
     assert check(DEMO_ENTERPRISE["uscc"]).valid
