@@ -131,7 +131,9 @@ def _build(region: Any) -> tuple[Router, list[Any]]:
     return router, depts
 
 
-def _store(region: Any, router: Router, depts: list[Any], built_at: float, generation: int) -> None:
+def _store(
+    region: Any, router: Router, depts: list[Any], built_at: float, generation: int | None = None
+) -> None:
     _routers.put(region.pk, (router, {d.pk: d for d in depts}), generation=generation, built_at=built_at)
 
 

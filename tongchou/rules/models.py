@@ -9,7 +9,6 @@ was decided from.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from django.conf import settings
 from django.db import models
@@ -45,30 +44,22 @@ class Rule(models.Model):
         return measure_lookup(self.measure_id)
 
 
-@functools.lru_cache(maxsize=1024)
 def measure_url(measure_id: str) -> str:
+    """The policy library's page of a measure (``<document slug>/<number>``); "" for a malformed id."""
+    from django.urls import NoReverseMatch, reverse
+
     slug, _sep, number = (measure_id or "").partition("/")
     try:
-        from django.urls import reverse
-
         return reverse("policies:measure", kwargs={"slug": slug, "number": number})
-    except Exception:
-        return f"/policies/{slug}/{number}/"
+    except NoReverseMatch:
+        return ""
 
 
 def measure_lookup(measure_id: str):
-    try:
-        from django.apps import apps
+    """The policy library's Measure with this id, or None when the library does not hold it."""
+    from tongchou.policies.models import Measure
 
-        Measure = apps.get_model("policies", "Measure")
-    except LookupError:
-        return None
-    for field in ("measure_id", "id"):
-        try:
-            return Measure.objects.filter(**{field: measure_id}).first()
-        except Exception:  # noqa: S112 - the field may not exist under that name
-            continue
-    return None
+    return Measure.objects.filter(measure_id=measure_id).first()
 
 
 class VersionStatus(models.TextChoices):

@@ -8,6 +8,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var data = panel.querySelector("script[type='application/json']");
     if (!box || !data) return;
     var spec = JSON.parse(data.textContent);
+    var empty = spec.series && spec.series.every(function (s) { return s.data.every(function (v) { return !v; }); });
+    if (empty) { box.remove(); return; }  // all zero: the table says so, an empty chart says nothing
     var option;
     if (spec.kind === "echarts") {
       option = spec.option;
