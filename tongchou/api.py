@@ -8,13 +8,18 @@ for systems, the session (with CSRF) for the browser.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import logging
+
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from tongchou.accounts.models import ApiToken
 from tongchou.core.errors import TongchouError
+from tongchou.core.middleware import error_body
+
+log = logging.getLogger("tongchou.api")
 
 
 class TokenAuth(HttpBearer):
@@ -54,6 +59,23 @@ def _validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request, {"code": "validation_failed", "message": "请求参数有误。", "detail": exc.errors}, status=422
     )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, error_body(404), status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    """Errors ninja raises itself (a malformed body, a throttle): the same body as our own."""
+    return api.create_response(request, error_body(exc.status_code), status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception):
+    log.exception("接口处理出错：%s %s", request.method, request.path)
+    return api.create_response(request, error_body(500), status=500)
 
 
 def _mount() -> None:

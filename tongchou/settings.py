@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # outermost of ours: every error under /api/ leaves as {code, message, detail} JSON
+    "tongchou.core.middleware.ApiErrorsAsJson",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +112,12 @@ try:
     }
 except (ValueError, KeyError, TypeError) as exc:
     DATABASE_URL_ERROR = str(exc) or exc.__class__.__name__
+    DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
+if DATABASES["default"]["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
+    if not DATABASE_URL_ERROR:
+        DATABASE_URL_ERROR = (
+            f"不支持的数据库引擎 {DATABASES['default']['ENGINE']}：平台只支持 SQLite 和 PostgreSQL"
+        )
     DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web server and the worker thread write without "database is locked".

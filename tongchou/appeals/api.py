@@ -12,7 +12,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Router, Schema, Status, UploadedFile
-from ninja.errors import HttpError
 
 from tongchou.accounts.access import api_require_roles
 from tongchou.accounts.roles import Role, role_of
@@ -360,7 +359,7 @@ def do_action(request: HttpRequest, number: str, action: str, payload: ActionIn)
     try:
         act = Action(action)
     except ValueError as exc:
-        raise HttpError(404, "未知的操作") from exc
+        raise NotFound(f"未知的操作“{action}”。", code="unknown_action", detail={"action": action}) from exc
 
     def dept():
         from tongchou.regions.models import Department

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -320,7 +321,7 @@ def phone(request: HttpRequest, number: str) -> HttpResponse:
     """The handler's 'show full number' button (audited)."""
     appeal = selectors.appeal_for_user(request.user, number)
     value = selectors.contact_phone_unmasked(request.user, appeal, ip=client_ip(request))
-    return HttpResponse(f'<a href="tel:{value}" class="num">{value}</a>')
+    return HttpResponse(format_html('<a href="tel:{}" class="num">{}</a>', value, value))
 
 
 @require_roles(*HANDLING)

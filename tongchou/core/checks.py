@@ -55,7 +55,7 @@ def check_database_url(app_configs: Any, **kwargs: Any) -> list[Error]:
     if problem:
         return [
             Error(
-                f"DATABASE_URL 无法解析：{problem}",
+                problem if problem.startswith("不支持") else f"DATABASE_URL 无法解析：{problem}",
                 hint="格式如 postgres://用户@主机:5432/库名 或 sqlite:////绝对路径/tongchou.sqlite3。",
                 obj="DATABASE_URL",
                 id="tongchou.E002",
