@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # django-ninja as an app: /api/docs then loads Swagger UI from the files the ninja wheel ships
+    # (served by WhiteNoise like ours) instead of a CDN
+    "ninja",
     "tongchou.core",
     "tongchou.accounts",
     "tongchou.regions",
