@@ -287,8 +287,8 @@ def size_class_or_blank(
     except SizeClassError:
         return ""
     values = {"employees": employees, "revenue_wan": revenue_wan, "assets_wan": assets_wan}
-    needed = [values[f] for f in row.indicators]
-    if any(v is None for v in needed):
+    needed = [v for v in (values[f] for f in row.indicators) if v is not None]
+    if len(needed) < len(row.indicators):
         return ""
     bounds = [row.bounds[f] for f in row.indicators]
     for idx, size in enumerate(("large", "medium", "small")):

@@ -104,11 +104,8 @@ _HTML_DROP = ("script", "style", "nav", "header", "footer", "noscript", "iframe"
 def _html_text(data: bytes) -> str:
     from bs4 import BeautifulSoup
 
-    raw, _ = (
-        decode_text_bytes(data)
-        if not _declared_charset(data)
-        else (data.decode(_declared_charset(data), errors="replace"), "")
-    )
+    declared = _declared_charset(data)
+    raw, _ = decode_text_bytes(data) if not declared else (data.decode(declared, errors="replace"), "")
     soup = BeautifulSoup(raw, "html.parser")
     for tag in soup(_HTML_DROP):
         tag.decompose()

@@ -218,7 +218,7 @@ def extract(text: str, *, default_year: int | None = None, offset: int = 0) -> l
                 continue
             add(Quantity("date", m.group(0), m.start() + offset, m.end() + offset, iso))
     year = default_year
-    years = [int(q.value[:4]) for q in found if q.kind == "date"]
+    years = [int(str(q.value)[:4]) for q in found if q.kind == "date"]
     if years:
         year = years[0]
     if year:
@@ -248,8 +248,8 @@ def extract(text: str, *, default_year: int | None = None, offset: int = 0) -> l
         if n is None or (m.group(2) == "年" and n >= 50):
             continue
         unit = {"个月": "month", "天": "day", "个工作日": "day", "年": "year", "周": "day"}[m.group(2)]
-        value = n * 7 if m.group(2) == "周" else n
-        add(Quantity("duration", m.group(0), m.start() + offset, m.end() + offset, value, unit))
+        days_or_n: int = n * 7 if m.group(2) == "周" else n
+        add(Quantity("duration", m.group(0), m.start() + offset, m.end() + offset, days_or_n, unit))
     # Counts: news figures keep what they count, the district and the day.
     last_subject = ""
     last_end = 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 import polars as pl
 
@@ -32,7 +33,7 @@ from .compiler import Comparison, Compiled, simple_comparison
 from .spec import BENEFIT_KINDS, RuleSpec, rules_in_force
 
 KEEP = ("all", "matched", "relevant")
-RESULT_SCHEMA = {
+RESULT_SCHEMA: dict[str, Any] = {
     "uscc": pl.String,
     "rule_id": pl.String,
     "rule_version": pl.Int64,
@@ -270,7 +271,8 @@ def to_long(wide: pl.DataFrame, layout: Layout, keep: str) -> pl.DataFrame:
         )
         nm_value = pl.lit(None, dtype=pl.Float64)
         nm_threshold = pl.lit(None, dtype=pl.Float64)
-        chain_v = chain_t = None
+        chain_v: Any = None
+        chain_t: Any = None
         for j, cmp in enumerate(plan.comparisons):
             if cmp is None:
                 continue
@@ -399,6 +401,7 @@ class CompactResult:
 
     def words(self) -> pl.DataFrame:
         if self._words is None:
+            assert self.layout is not None, "a result without a layout has no rows"
             self._words = _words_table(self.rows.get_column("key").unique(), self.layout)
         return self._words
 
@@ -516,10 +519,10 @@ def _run_duckdb(plans, facts, connection, source):
             available = {d[0] for d in con.execute(f"SELECT * FROM {from_item} LIMIT 0").description}
         _require_key(available)
         sql, layout = build_query(plans, source=from_item, available=available, dialect="duckdb", row=row)
-        wide = pl.from_arrow(con.sql(sql).to_arrow_table())
+        wide = cast(pl.DataFrame, pl.from_arrow(con.sql(sql).to_arrow_table()))
         if facts is not None:
             con.unregister(name)
-        wide = wide.cast(wide_schema(layout, row=row is not None))  # type: ignore[arg-type]
+        wide = wide.cast(wide_schema(layout, row=row is not None))
         uscc = facts.get_column(schema.KEY) if facts is not None else wide.get_column("k")
         return wide, layout, uscc
     finally:
@@ -682,7 +685,6 @@ def _render(
     # ``key`` packs (rule, status, rule-local missing bits, codes) into one Int64 (see
     # to_long): everything the words depend on.
     has_nm = pl.col("near_miss_fact").is_not_null()
-    shape = pl.col("shape")
     # each row's words by position: key -> index into ``words`` (a hash lookup in a few
     # hundred keys), then a gather per words column — no join, the row order is kept
     words = words.drop([] if explanations == "full" else ["p0", "p1", "p2", "p3"], strict=False)
@@ -714,8 +716,8 @@ def _render(
     text = df.get_column("short")
     if explanations == "full":
         text = text.clone()
-        shape = df.get_column("shape")
-        for k, expr in (
+        shapes = df.get_column("shape")
+        for k, text_expr in (
             (1, pl.concat_str([pl.col("p0"), _fmt_money(pl.col("value")), pl.col("p1")])),
             (
                 2,
@@ -732,8 +734,8 @@ def _render(
                 ),
             ),
         ):
-            idx = (shape == k).arg_true()
-            if len(idx):
+            rows_idx = (shapes == k).arg_true()
+            if len(rows_idx):
                 needed = [
                     "p0",
                     "p1",
@@ -744,7 +746,7 @@ def _render(
                     "near_miss_threshold",
                     "near_miss_gap",
                 ]
-                text = text.scatter(idx, df.select(needed)[idx].select(expr).to_series())
+                text = text.scatter(rows_idx, df.select(needed)[rows_idx].select(text_expr).to_series())
     df = df.drop(["p0", "p1", "p2", "p3", "short"], strict=False).with_columns(text.alias("explanation"))
     df = df.select([pl.col(c).cast(t) for c, t in _schema(columns).items()])
     return df

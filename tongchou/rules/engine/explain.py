@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -164,10 +165,10 @@ def explain(
         else:
             if region is None:
                 missing.append("region_code")
-            if cash_unknown:
+            if cash_unknown and plan.formula is not None:
                 for n in plan.formula.facts:
                     missing += [m for m in _missing_names(n, f) if m not in missing]
-        near = None
+        near: dict[str, Any] | None = None
         nm_cond = None
         if failed == 1 and not any(r is None for r in results) and region is not None:
             nm_cond = next(j for j, r in enumerate(results) if r is False)
@@ -192,6 +193,7 @@ def explain(
         if shape == 1:
             text = parts[0] + text_amount + parts[1]
         elif shape == 2:
+            assert near is not None  # shape 2 is the near-miss text
             text = (
                 parts[0] + _fmt(near["value"]) + parts[1] + _fmt(near["threshold"]) + parts[2]
                 + _fmt(near["gap"]) + parts[3]

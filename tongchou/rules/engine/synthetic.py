@@ -27,7 +27,7 @@ def population(
     def maybe(values: np.ndarray) -> pl.Series:
         s = pl.Series(values)
         mask = rng.random(n) < missing
-        return s.set(pl.Series(mask), None) if mask.any() else s  # type: ignore[arg-type]
+        return s.set(pl.Series(mask), None) if mask.any() else s
 
     cols: dict[str, pl.Series] = {}
     cols["uscc"] = pl.Series([f"91370306MA{i:08d}" for i in range(n)])
