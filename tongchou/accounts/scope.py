@@ -45,10 +45,3 @@ def region_in_scope(user: Any, region_code: str | None) -> bool:
         return True
     return bool(region_code) and region_code.startswith(prefix)
 
-
-def narrow_to_region(queryset: Any, region: Any, field: str = "region") -> Any:
-    """Restrict ``queryset`` further to *region*'s subtree (a drill-down inside the user's scope);
-    ``region=None`` leaves it as it is. Check the region with :func:`region_in_scope` first."""
-    if region is None:
-        return queryset
-    return queryset.filter(**{f"{field}__code__startswith": region.prefix})
