@@ -44,4 +44,3 @@ def region_in_scope(user: Any, region_code: str | None) -> bool:
     if prefix is None:
         return True
     return bool(region_code) and region_code.startswith(prefix)
-
