@@ -20,7 +20,7 @@ OUTRO = """
 数据库与管理:
   migrate         创建/升级数据库结构（serve 和 demo 启动时会自动执行）
   createsuperuser 创建系统管理员账号
-  check           检查配置（含平台自定义检查）
+  check           检查配置（含平台自定义检查；加 --database default 另查参考数据与明年节假日）
   shell / dbshell 进入 Python / 数据库命令行
 
 全部 Django 管理命令（如 createsuperuser、shell、dbshell、showmigrations）同样可用：tongchou help --django
