@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from . import structure, topics
 from .decoding import decode_file
 from .errors import ParseError
 from .normalise import CJK_RE, normalise
+from .units import normalise_units
 
 
 @dataclass
@@ -27,6 +30,9 @@ class ParsedMeasure:
     lead_units: list[str]
     quantities: list[q_mod.Quantity]
     topics: list[str]
+    # Lead and supporting units are as written, or under the official names of the departments table
+    # given to the parser (`departments=`) where it has the name.
+    supporting_units: list[str] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[dict]:
         return [q.as_json() for q in self.quantities if q.kind == kind]
@@ -40,6 +46,7 @@ class ParsedMeasure:
             "text": self.text,
             "responsible_persons": self.responsible_persons,
             "lead_units": self.lead_units,
+            "supporting_units": self.supporting_units,
             "money": self.of_kind("money"),
             "percentages": self.of_kind("percentage"),
             "durations": self.of_kind("duration"),
@@ -96,8 +103,16 @@ def default_slug(doc_number: str | None, filename: str) -> str:
 
 
 def parse_text(
-    original: str, *, filename: str = "document.txt", slug: str | None = None, source_format: str = "txt"
+    original: str,
+    *,
+    filename: str = "document.txt",
+    slug: str | None = None,
+    source_format: str = "txt",
+    departments: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ParsedDocument:
+    """Parse decoded text. `departments` (optional): region code (37 / 3703 / 370306) → {any name of
+    a department there → its official name}; units are normalised with the table of the document's
+    region and the regions above it."""
     norm = normalise(original)
     text = norm.text
     if len(CJK_RE.findall(text)) < 20 or len([x for x in text.split("\n") if CJK_RE.search(x)]) < 2:
@@ -111,12 +126,17 @@ def parse_text(
     default_year = int(meta.date[:4]) if meta.date else None
     # One pass over the whole text; each quantity then belongs to the measure that contains it.
     all_qs = q_mod.extract(text, default_year=default_year)
+    names = _department_names(departments, meta.region_code)
+    starts = [q.start for q in all_qs]
+    in_measure = [False] * len(all_qs)
     measures: list[ParsedMeasure] = []
-    covered: list[tuple[int, int]] = []
     for d in drafts:
         body = text[d.start : d.end]
-        persons, units = structure.responsibilities(body)
+        resp = structure.measure_responsibility(body)
         title = structure.lead_phrase(body)
+        lo, hi = bisect_left(starts, d.start), bisect_left(starts, d.end)
+        for k in range(lo, hi):
+            in_measure[k] = True
         measures.append(
             ParsedMeasure(
                 id=f"{slug}/{d.number}",
@@ -126,15 +146,15 @@ def parse_text(
                 text=body,
                 start=d.start,
                 end=d.end,
-                responsible_persons=persons,
-                lead_units=units,
-                quantities=[q for q in all_qs if d.start <= q.start < d.end],
+                responsible_persons=resp.persons,
+                lead_units=normalise_units(resp.lead, names),
+                quantities=all_qs[lo:hi],
                 topics=topics.assign(title, body),
+                supporting_units=normalise_units(resp.supporting, names),
             )
         )
-        covered.append((d.start, d.end))
     # Document-level figures: everything outside measures (for news reports: the whole text).
-    doc_qs = [q for q in all_qs if not any(a <= q.start < b for a, b in covered)]
+    doc_qs = [q for q, inside in zip(all_qs, in_measure, strict=True) if not inside]
     return ParsedDocument(
         slug=slug,
         title=meta.title,
@@ -155,15 +175,36 @@ def parse_text(
     )
 
 
-def parse_bytes(data: bytes, *, filename: str, slug: str | None = None) -> ParsedDocument:
+def _department_names(
+    departments: Mapping[str, Mapping[str, str]] | None, region: str | None
+) -> dict[str, str]:
+    """Names of the document's region first, then of the regions above it (a county's 市财政局)."""
+    if not departments or not region:
+        return {}
+    out: dict[str, str] = {}
+    for code in (region, region[:4], region[:2]):
+        for name, official in departments.get(code, {}).items():
+            out.setdefault(name, official)
+    return out
+
+
+def parse_bytes(
+    data: bytes,
+    *,
+    filename: str,
+    slug: str | None = None,
+    departments: Mapping[str, Mapping[str, str]] | None = None,
+) -> ParsedDocument:
     original, fmt = decode_file(data, filename)
-    return parse_text(original, filename=filename, slug=slug, source_format=fmt)
+    return parse_text(original, filename=filename, slug=slug, source_format=fmt, departments=departments)
 
 
-def parse_file(path: str | Path, *, slug: str | None = None) -> ParsedDocument:
+def parse_file(
+    path: str | Path, *, slug: str | None = None, departments: Mapping[str, Mapping[str, str]] | None = None
+) -> ParsedDocument:
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise ParseError("unreadable_file", f"无法读取文件：{p.name}", str(exc)) from exc
-    return parse_bytes(data, filename=p.name, slug=slug)
+    return parse_bytes(data, filename=p.name, slug=slug, departments=departments)

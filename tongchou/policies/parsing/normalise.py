@@ -134,8 +134,11 @@ class Normalised:
 
 
 _HEADING_START = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、](?!\d)|第[一二三四五六七八九十百]+[条章节])"
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、](?!\d)|"
+    r"第[一二三四五六七八九十百]+[条章节]|第[一二三四五六七八九十]+部分|[（(]\d{1,2}[)）]|[①-⑳]|0\d[.．、 ]?(?=[\u4e00-\u9fff]))"
 )
+# A responsibility line (`【责任单位：…】`, `牵头单位：…`) starts a paragraph unless a bracket is open.
+_RESP_START = re.compile(r"^[【\[（]?(责任单位|牵头单位|责任人|配合单位|责任部门|牵头部门|主责单位)[：:]")
 _OPENERS = "（《“〔【"
 _CLOSERS = "）》”〕】"
 _TERMINAL = "。！？…）》”"
@@ -145,21 +148,51 @@ def _balance(line: str) -> int:
     return sum(line.count(o) - line.count(c) for o, c in zip(_OPENERS, _CLOSERS, strict=True) if o != "“")
 
 
-def _should_join(prev: str, cur: str) -> bool:
-    """Was `cur` split off `prev` by page layout?"""
-    if not prev or not cur:
+class _Group:
+    """Lines being joined into one paragraph, with what `_should_join` needs kept up to date as
+    lines are added (so joining n lines costs O(n), not O(n²))."""
+
+    __slots__ = ("parts", "first", "balance", "has_comma", "has_period", "has_dun", "last")
+
+    def __init__(self, seg: MappedText) -> None:
+        self.parts = [seg]
+        self.first = seg.text
+        self.balance = 0
+        self.has_comma = self.has_period = self.has_dun = False
+        self._note(seg.text)
+
+    def _note(self, text: str) -> None:
+        self.balance += _balance(text)
+        self.has_comma = self.has_comma or "，" in text
+        self.has_period = self.has_period or "。" in text
+        self.has_dun = self.has_dun or "、" in text
+        self.last = text[-1]
+
+    def add(self, seg: MappedText) -> None:
+        self.parts.append(seg)
+        self._note(seg.text)
+
+    def text(self) -> MappedText:
+        return self.parts[0] if len(self.parts) == 1 else concat(self.parts)
+
+
+def _should_join(prev: _Group, cur: str) -> bool:
+    """Was `cur` split off the paragraph `prev` by page layout?"""
+    if not cur:
         return False
     if _HEADING_START.match(cur):
         return False
-    if _balance(prev) > 0 and not cur.startswith(("（", "(")):
+    if prev.balance > 0 and not cur.startswith(("（", "(")):
         return True
-    last = prev[-1]
+    if _RESP_START.match(cur):
+        return False
+    last = prev.last
     if last in _TERMINAL or last in "：:":
         return False
     # Only prose lines (with sentence punctuation) are page-broken; titles and headings have none.
-    if "，" not in prev and "。" not in prev and "、" not in prev:
+    if not prev.has_comma and not prev.has_period and not prev.has_dun:
         return False
-    if _HEADING_START.match(prev) and "。" not in prev and "，" not in prev:
+    if _HEADING_START.match(prev.first) and not prev.has_period and not prev.has_comma:
         return False
     return bool(CJK_RE.match(last) or last in "，、；0123456789" or last.isalnum())
 
@@ -180,7 +213,7 @@ def normalise(original: str) -> Normalised:
     mt = mt.sub(_SPACE_AROUND, "")
 
     # Line level: strip, drop boilerplate, rejoin page-broken lines.
-    kept: list[MappedText] = []
+    kept: list[_Group] = []
     dropped: list[str] = []
     header: list[str] = []
     pos = 0
@@ -211,11 +244,11 @@ def normalise(original: str) -> Normalised:
                 continue
         if not seg.text.strip():
             continue
-        if kept and _should_join(kept[-1].text, seg.text):
-            kept[-1] = concat([kept[-1], seg])
+        if kept and _should_join(kept[-1], seg.text):
+            kept[-1].add(seg)
         else:
-            kept.append(seg)
-    out = concat(kept, "\n")
+            kept.append(_Group(seg))
+    out = concat([g.text() for g in kept], "\n")
     out = out.sub(_QUESTION, "？")
     warnings = []
     for m in re.finditer(r"\?+|\ufffd", out.text):

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .money import extract_money
 from .regions_table import trailing_region
 
 NUM = r"\d+(?:\.\d+)?"
@@ -67,7 +68,7 @@ class Quantity:
 
     def as_json(self) -> dict:
         if self.kind == "money":
-            return {"yuan": self.value, "text": self.text}
+            return {"yuan": self.value, "text": self.text, **self.extra}
         if self.kind == "percentage":
             return {"value": self.value, "text": self.text}
         if self.kind == "duration":
@@ -89,14 +90,11 @@ class Quantity:
             out["region"] = self.region
         if self.day:
             out["day"] = self.day
+        if self.kind == "money":
+            out.update({k: v for k, v in self.extra.items() if k != "yuan"})
         return out
 
 
-_MONEY = re.compile(rf"(?<![\d.])({NUM})(千|万|亿)?元")
-# Words before an amount that belong to it (每人1000元, 最高不超过500万元), matched backwards.
-_MONEY_PREFIX = re.compile(
-    r"((?:每人每月|每人|每户|每家|每个|每亩|每平方米|每吨)?(?:最高不超过|最高给予|最高|不超过|不高于|不低于|超过|至少|累计|总投资)?)$"
-)
 _MONEY_BARE = re.compile(rf"(?<=奖励)(?<![\d.])({NUM})(万|亿)(?![\u4e00-\u9fff元])")
 _PERCENT = re.compile(rf"(?<![\d.])({NUM})(%|个百分点)")
 _DURATION = re.compile(
@@ -167,28 +165,21 @@ def _split_subject(before: str) -> tuple[str, str | None, str | None]:
 def extract(text: str, *, default_year: int | None = None, offset: int = 0) -> list[Quantity]:
     """All quantities in `text`, ordered by position. Offsets are shifted by `offset`."""
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    # Characters already part of a quantity: one byte per character, so checking a match is
+    # proportional to its own length (the whole pass stays linear in the text).
+    taken = bytearray(len(text))
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return taken.find(1, a, b) < 0
 
     def add(q: Quantity) -> None:
-        taken.append((q.start - offset, q.end - offset))
+        a, b = q.start - offset, q.end - offset
+        taken[a:b] = b"\x01" * (b - a)
         found.append(q)
 
-    for m in _MONEY.finditer(text):
-        pm = _MONEY_PREFIX.search(text, max(0, m.start() - 10), m.start())
-        a = m.start() - len(pm.group(1)) if pm else m.start()
-        add(
-            Quantity(
-                "money",
-                text[a : m.end()],
-                a + offset,
-                m.end() + offset,
-                _scaled(m.group(1), m.group(2)),
-                "yuan",
-            )
-        )
+    for am in extract_money(text):
+        extra = {k: v for k, v in am.as_json().items() if k not in ("yuan", "text")}
+        add(Quantity("money", am.text, am.start + offset, am.end + offset, am.yuan, "yuan", extra=extra))
     for m in _MONEY_BARE.finditer(text):
         if free(*m.span()):
             add(

@@ -1,20 +1,126 @@
-"""Headings (一、 / （一） / 1.) and the measures under them, with lead phrase, responsible
-persons and lead units. Works on normalised text (one paragraph per line)."""
+"""Numbered items (一、 / （一） / 1. / 1、 / （1） / ① / 01 / 第一条 / 第一章 …), their nesting, and the
+measures: the level of numbering that carries them, decided from the document itself.
+
+Works on normalised text (one paragraph per line) in passes that are each linear in the text:
+
+1. **Candidates** — every numbering marker at the start of a line, and markers run together in one
+   line after a full stop, semicolon or colon (`1.…。2.…。3.…`).
+2. **Nesting order of the schemes** — the usual order of Chinese official documents (第一章 >
+   一、 > （一） > 1. > （1） > ①), turned round where the document shows otherwise: a short heading of
+   scheme A followed at once by item 1 of scheme B is evidence that B nests under A.
+3. **Accepted items** — a stack of open items; a marker is accepted when its number follows its
+   sibling's (n + 1), or starts a new list under its parent (1), or continues the document-wide count
+   of its scheme (Zibo's 1…59 run across sections). Anything else is text (`2020年`, `1.5万元`, a
+   stray `3、`).
+4. **Measure level** — where responsibility blocks are (the level where at least half the items carry
+   one, the most of them), else the level with the most substantive items (≥ 25 characters of their
+   own text); at least two items. A document with no such level is news.
+5. **Measures** — each item of that level with its text up to the next item of the same or a higher
+   level; unnumbered paragraphs after it continue it until a closing paragraph (`各…要…`,
+   `本措施自…`, a signature, 附件). After a measure closed by its responsibility block, a paragraph
+   opening with a short lead phrase (`加大技术改造投资补助力度。`) is an unnumbered measure `13.1`.
+
+Measure numbers are the printed numbers in Arabic digits (`（三）` → `3`, `第十二条` → `12`); when
+numbers repeat in a document (lists restarting under each heading) they are qualified with their
+parents' numbers (`2-1`).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cmp_to_key
 
-_L1 = re.compile(r"^([一二三四五六七八九十]{1,3})、")
-_L2 = re.compile(r"^（([一二三四五六七八九十]{1,3})）")
-_NUMBERED = re.compile(r"^(\d{1,3})[.、](?!\d)\s*")
-_RESP_PARAGRAPH = re.compile(r"^（?(责任人|牵头单位|责任单位|主责单位)[：:]")
-_CLOSING = re.compile(r"^(各[^，。]{0,14}(要|应|务必)|本(意见|措施|通知|办法|方案|细则)自|以上(措施|政策))")
-_LEAD_PHRASE = re.compile(r"^([^，。；：（）]{2,25})。")
-_RESP_BLOCK = re.compile(
-    r"（([^（）]*(?:责任人|牵头单位|责任单位|主责单位|分工负责|牵头|负责)[^（）]*)）\s*$"
+from .units import BARE_CLAUSE, Responsibility
+from .units import responsibilities as _responsibilities
+
+CN_NUM = "零〇一二两三四五六七八九十百"
+_CN_VALUE = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# scheme → (conventional rank, marker regex at a position). Group "n" is the number.
+SCHEMES: dict[str, tuple[int, re.Pattern[str]]] = {
+    "chapter": (0, re.compile(rf"第(?P<n>[{CN_NUM}]{{1,4}})[章编]\s*")),
+    "part": (1, re.compile(rf"第(?P<n>[{CN_NUM}]{{1,4}})部分\s*")),
+    "cn": (2, re.compile(rf"(?P<n>[{CN_NUM}]{{1,4}})[、.．]\s*")),
+    "cn_paren": (3, re.compile(rf"[（(](?P<n>[{CN_NUM}]{{1,4}})[)）]\s*")),
+    "article": (4, re.compile(rf"第(?P<n>[{CN_NUM}]{{1,5}})条\s*")),
+    "ar": (5, re.compile(r"(?P<n>\d{1,3})(?:[.．、](?!\d)|\s+(?=[\u4e00-\u9fff]))\s*")),
+    "zero": (5, re.compile(r"(?P<n>0\d)(?:[.．、]\s*|\s+|(?=[\u4e00-\u9fff]))")),
+    "ar_paren": (6, re.compile(r"(?:[（(](?P<n>\d{1,3})[)）]|(?P<m>\d{1,2})[)）])\s*")),
+    "circled": (7, re.compile(rf"(?P<n>[{_CIRCLED}])\s*")),
+}
+_INLINE_BEFORE = "。；;！？：:"
+_INLINE_START = re.compile(rf"(?<=[{_INLINE_BEFORE}])[ \t]*(?=[（(第{CN_NUM}\d{_CIRCLED}])")
+
+_RESP_PARAGRAPH = re.compile(
+    r"^[（【〔\[]?(责任人|责任领导|牵头领导|牵头单位|责任单位|主责单位|牵头部门|责任部门|配合单位|协办单位)[：:]"
 )
+_CLOSING = re.compile(
+    r"^(各[^，。]{0,14}(要|应|务必)|本(意见|措施|通知|办法|方案|细则|规定|政策)[^，。]{0,12}(自|起|由|有效)|"
+    r"以上(措施|政策)|(此件|本件)[^。]{0,6}公开|附件[：:\d一二三四五六七八九]|抄送[：:]|联系人[：:])"
+)
+_DATE_LINE = re.compile(rf"^(\d{{4}}|[{CN_NUM}]{{4}})年[\d{CN_NUM}]{{1,2}}月[\d{CN_NUM}]{{1,3}}日$")
+_SIGNATURE = re.compile(
+    r"^[\u4e00-\u9fff（）、]{2,30}(人民政府|政府|办公室|办公厅|委员会|局|厅|委|指挥部|领导小组)$"
+)
+_LEAD_PHRASE = re.compile(r"^([^，。；：（）]{2,25})。")
+_RESP_HINT = re.compile(
+    r"(责任人|责任单位|牵头单位|主责单位|牵头部门|责任部门|配合单位|[（(][^（）()]{2,80}(牵头|负责)[^（）()]{0,40}[）)][。；\s]*$)",
+    re.M,
+)
+
+
+def cn_number(s: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20, 一百零五 → 105, 三〇 → None (digit strings of 零/〇 only in years)."""
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    total, current = 0, 0
+    for ch in s:
+        if ch in _CN_VALUE:
+            current = _CN_VALUE[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    total += current
+    return total or None
+
+
+@dataclass
+class Mark:
+    scheme: str
+    number: int
+    start: int  # position of the marker in the text
+    body: int  # position after the marker (and spaces)
+    line_start: bool
+    line_end: int
+    accepted: bool = False
+    parents: list[Mark] = field(default_factory=list)
+    run_from_line: bool = True  # False for a list that starts mid-line after a colon
+
+    @property
+    def rank_key(self) -> str:
+        return self.scheme
 
 
 @dataclass
@@ -22,6 +128,7 @@ class Paragraph:
     text: str
     start: int
     end: int
+    mark: Mark | None = None
 
 
 @dataclass
@@ -32,16 +139,144 @@ class MeasureDraft:
     end: int
     closed: bool = False
     sub_count: int = 0
-    paragraphs: list[Paragraph] = field(default_factory=list)
+    mark: Mark | None = None
+    parent_numbers: list[int] = field(default_factory=list)
 
 
-def paragraphs(text: str) -> list[Paragraph]:
-    out = []
+def _match_at(text: str, pos: int, end: int) -> tuple[str, int, int] | None:
+    """(scheme, number, body position) of a numbering marker at `pos`, if any."""
+    for scheme, (_rank, rx) in SCHEMES.items():
+        m = rx.match(text, pos, end)
+        if not m:
+            continue
+        raw = m.group("n") or (m.groupdict().get("m") or "")
+        if scheme == "circled":
+            n = _CIRCLED.index(raw) + 1
+        elif scheme in ("ar", "zero", "ar_paren"):
+            n = int(raw)
+        else:
+            n = cn_number(raw)
+        if not n:
+            continue
+        if scheme == "cn" and (len(raw) > 3 or not re.match(r"^[一二三四五六七八九十百]+$", raw)):
+            continue
+        if scheme == "ar" and m.end() >= end:
+            continue
+        return scheme, n, m.end()
+    return None
+
+
+def candidates(text: str) -> list[Mark]:
+    """Every numbering marker at a line start, and those run together after 。；：."""
+    out: list[Mark] = []
     pos = 0
+    n = len(text)
+    while pos <= n:
+        end = text.find("\n", pos)
+        end = n if end < 0 else end
+        if end > pos:
+            hit = _match_at(text, pos, end)
+            if hit:
+                out.append(Mark(hit[0], hit[1], pos, hit[2], True, end))
+            for m in _INLINE_START.finditer(text, pos, end):
+                at = m.end()
+                hit = _match_at(text, at, end)
+                if hit and at > pos:
+                    out.append(Mark(hit[0], hit[1], at, hit[2], False, end))
+        pos = end + 1
+    return out
+
+
+def _own_end(marks: list[Mark], i: int, text_len: int) -> int:
+    return min(marks[i].line_end, marks[i + 1].start) if i + 1 < len(marks) else marks[i].line_end
+
+
+def scheme_order(text: str, marks: list[Mark]) -> dict[str, int]:
+    """Rank of each scheme present (0 = outermost): the conventional order, turned round for a pair
+    of schemes when the document shows the other nesting more often."""
+    support: dict[tuple[str, str], int] = {}
+    for i in range(len(marks) - 1):
+        a, b = marks[i], marks[i + 1]
+        if a.scheme == b.scheme or b.number != 1 or not b.line_start:
+            continue
+        own = text[a.body : _own_end(marks, i, len(text))]
+        if len(own) <= 40 and not _RESP_HINT.search(own):
+            support[(a.scheme, b.scheme)] = support.get((a.scheme, b.scheme), 0) + 1
+    present = sorted({m.scheme for m in marks}, key=lambda s: SCHEMES[s][0])
+
+    def cmp(x: str, y: str) -> int:
+        xy, yx = support.get((x, y), 0), support.get((y, x), 0)
+        if xy != yx:
+            return -1 if xy > yx else 1
+        return SCHEMES[x][0] - SCHEMES[y][0]
+
+    ordered = sorted(present, key=cmp_to_key(cmp))
+    return {s: i for i, s in enumerate(ordered)}
+
+
+def accept(marks: list[Mark], ranks: dict[str, int], text: str) -> list[Mark]:
+    """The markers that are items: numbers that follow their sibling, start a list, or continue the
+    document-wide count of their scheme; inline markers only as a run on one line."""
+    stack: list[Mark] = []
+    last_global: dict[str, int] = {}
+    accepted: list[Mark] = []
+    prev: Mark | None = None
+    for i, m in enumerate(marks):
+        if not m.line_start:
+            ok = (
+                prev is not None
+                and prev.scheme == m.scheme
+                and prev.line_end == m.line_end
+                and m.number == prev.number + 1
+            )
+            if ok:
+                m.run_from_line = prev.run_from_line
+            elif m.number == 1 and text[m.start - 1 : m.start] in "：:":
+                nxt = marks[i + 1] if i + 1 < len(marks) else None
+                ok = bool(nxt and nxt.scheme == m.scheme and nxt.line_end == m.line_end and nxt.number == 2)
+                m.run_from_line = False
+            if not ok:
+                continue
+        rank = ranks[m.scheme]
+        keep = [x for x in stack if ranks[x.scheme] < rank]
+        sibling = next((x for x in stack if x.scheme == m.scheme), None)
+        if sibling is not None and ranks[sibling.scheme] == rank:
+            ok = m.number == sibling.number + 1
+        else:
+            ok = m.number == 1 or m.number == last_global.get(m.scheme, 0) + 1
+        if not ok:
+            continue
+        m.accepted = True
+        m.parents = list(keep)
+        stack = keep + [m]
+        last_global[m.scheme] = m.number
+        accepted.append(m)
+        prev = m
+    return accepted
+
+
+def paragraphs(text: str, marks: list[Mark] | None = None) -> list[Paragraph]:
+    """Lines of `text`, split again where an accepted inline marker starts an item."""
+    by_pos = {m.start: m for m in marks or []}
+    inline = sorted(m.start for m in marks or [] if not m.line_start)
+    out: list[Paragraph] = []
+    pos = 0
+    k = 0
     for line in text.split("\n"):
+        end = pos + len(line)
         if line:
-            out.append(Paragraph(line, pos, pos + len(line)))
-        pos += len(line) + 1
+            cuts = [pos]
+            while k < len(inline) and inline[k] < end:
+                if inline[k] > pos:
+                    cuts.append(inline[k])
+                k += 1
+            cuts.append(end)
+            for a, b in zip(cuts, cuts[1:], strict=False):
+                piece = text[a:b]
+                stripped = piece.rstrip()
+                if stripped:
+                    out.append(Paragraph(stripped, a, a + len(stripped), by_pos.get(a)))
+        pos = end + 1
     return out
 
 
@@ -58,38 +293,98 @@ def lead_phrase(text: str) -> str:
     return first.split("，", 1)[0][:40]
 
 
+_CLOSED = re.compile(
+    r"[（【〔]([^（）【】〔〕]*(?:责任人|责任领导|牵头单位|责任单位|主责单位|牵头部门|责任部门|配合单位|分工负责|牵头|负责)"
+    r"[^（）【】〔〕]*)[）】〕][。；]?\s*$"
+)
+
+
 def has_resp_block(text: str) -> bool:
-    return bool(_RESP_BLOCK.search(text))
+    """Does the paragraph end with a responsibility block (which closes its measure)?"""
+    return bool(_CLOSED.search(text) or BARE_CLAUSE.search(text))
+
+
+def measure_scheme(text: str, accepted: list[Mark], ranks: dict[str, int]) -> str | None:
+    """The scheme whose items are the measures (see the module docstring), or None (news)."""
+    n = len(accepted)
+    stats: dict[str, list[int]] = {}  # scheme → [items, with responsibility, substantive]
+    # Subtree ends: the next accepted mark of the same or a higher level (one pass with a stack).
+    subtree_end = [len(text)] * n
+    open_: list[int] = []
+    for i, m in enumerate(accepted):
+        while open_ and ranks[accepted[open_[-1]].scheme] >= ranks[m.scheme]:
+            subtree_end[open_.pop()] = m.start
+        open_.append(i)
+    for i, m in enumerate(accepted):
+        own_end = accepted[i + 1].start if i + 1 < n else len(text)
+        own = text[m.body : own_end]
+        s = stats.setdefault(m.scheme, [0, 0, 0])
+        s[0] += 1
+        if _RESP_HINT.search(text, m.body, subtree_end[i]):
+            s[1] += 1
+        if len(own.strip()) >= 25 and m.run_from_line:
+            s[2] += 1
+    with_resp = [(v[1], ranks[k], k) for k, v in stats.items() if v[1] >= 2 and v[1] * 2 >= v[0]]
+    if with_resp:
+        return max(with_resp)[2]
+    substantive = [(v[2], ranks[k], k) for k, v in stats.items() if v[2] >= 2]
+    if substantive:
+        return max(substantive)[2]
+    return None
+
+
+def _body_end(paras: list[Paragraph], first_mark_index: int) -> int:
+    """Index of the first paragraph after the items where the body ends (signature, date, 附件)."""
+    for i in range(first_mark_index + 1, len(paras)):
+        p = paras[i]
+        if p.mark is not None:
+            continue
+        t = p.text.strip()
+        if _DATE_LINE.match(t) or re.match(r"^附件[：:\d一二三四五六七八九]?", t):
+            j = i
+            if j > 0 and paras[j - 1].mark is None and _SIGNATURE.match(paras[j - 1].text.strip()):
+                j -= 1
+            return j
+    return len(paras)
 
 
 def find_measures(text: str) -> list[MeasureDraft]:
-    paras = paragraphs(text)
-    numbered = [p for p in paras if _NUMBERED.match(p.text)]
-    if len(numbered) < 3:
+    marks = candidates(text)
+    if not marks:
         return []
+    ranks = scheme_order(text, marks)
+    accepted = accept(marks, ranks, text)
+    scheme = measure_scheme(text, accepted, ranks)
+    if scheme is None:
+        return []
+    level = ranks[scheme]
+    paras = paragraphs(text, accepted)
+    first = next(i for i, p in enumerate(paras) if p.mark is not None)
+    stop = _body_end(paras, first)
     measures: list[MeasureDraft] = []
-    path: list[str] = []
+    by_number: dict[str, MeasureDraft] = {}
+    titles: dict[int, str] = {}  # id(mark) → heading title
     current: MeasureDraft | None = None
-    last_number: int | None = None
-    for p in paras:
-        m1, m2, mn = _L1.match(p.text), _L2.match(p.text), _NUMBERED.match(p.text)
-        if m1:
-            path = [heading_title(p.text)]
-            current = None
-            continue
-        if m2:
-            path = path[:1] + [heading_title(p.text)]
-            current = None
-            continue
-        if mn:
-            n = int(mn.group(1))
-            if last_number is None or n == last_number + 1:
-                last_number = n
-                body_start = p.start + mn.end()
-                current = MeasureDraft(str(n), list(path), body_start, p.end)
+    for p in paras[:stop]:
+        m = p.mark
+        if m is not None:
+            if ranks[m.scheme] < level:
+                titles[id(m)] = heading_title(p.text)
+                current = None
+                continue
+            if m.scheme == scheme:
+                path = [titles[id(x)] for x in m.parents if id(x) in titles and ranks[x.scheme] < level]
+                current = MeasureDraft(str(m.number), path, m.body, p.end, mark=m)
+                current.parent_numbers = [x.number for x in m.parents if ranks[x.scheme] < level]
                 current.closed = has_resp_block(p.text)
                 measures.append(current)
+                by_number[current.number] = current
                 continue
+            # deeper item: part of the open measure
+            if current is not None:
+                current.end = p.end
+                current.closed = current.closed or has_resp_block(p.text)
+            continue
         if current is None:
             continue
         if _RESP_PARAGRAPH.match(p.text) and not current.closed:
@@ -98,56 +393,44 @@ def find_measures(text: str) -> list[MeasureDraft]:
             continue
         if current.closed and _LEAD_PHRASE.match(p.text):
             base = current.number.split(".")[0]
-            parent = next(m for m in reversed(measures) if m.number == base)
+            parent = by_number[base]
             parent.sub_count += 1
-            current = MeasureDraft(f"{base}.{parent.sub_count}", list(path), p.start, p.end)
-            current.closed = has_resp_block(p.text)
-            measures.append(current)
+            sub = MeasureDraft(f"{base}.{parent.sub_count}", list(current.path), p.start, p.end)
+            sub.parent_numbers = list(parent.parent_numbers)
+            sub.closed = has_resp_block(p.text)
+            measures.append(sub)
+            current = sub
             continue
         if not current.closed and not _CLOSING.match(p.text):
             current.end = p.end
             current.closed = has_resp_block(p.text)
             continue
         current = None
+    _unique_numbers(measures)
     return measures
 
 
-def _split_names(value: str) -> list[str]:
-    parts = re.split(r"[、，,]", value)
-    return [p.strip() for p in parts if p.strip()]
+def _unique_numbers(measures: list[MeasureDraft]) -> None:
+    """Qualify repeated numbers with the parents' numbers (`2-1`); a last resort suffix keeps ids unique."""
+    numbers = [m.number for m in measures]
+    if len(set(numbers)) == len(numbers):
+        return
+    for m in measures:
+        m.number = "-".join([*map(str, m.parent_numbers), m.number])
+    seen: dict[str, int] = {}
+    for m in measures:
+        if m.number in seen:
+            seen[m.number] += 1
+            m.number = f"{m.number}_{seen[m.number]}"
+        else:
+            seen[m.number] = 1
 
 
 def responsibilities(text: str) -> tuple[list[str], list[str]]:
-    """(responsible_persons, lead_units) from the closing parenthesis of a measure, as written.
-
-    Styles: （责任人：A、B；牵头单位：X、Y） · （A、B、C分工负责） · （A牵头，B配合） · （A负责）.
-    """
-    m = _RESP_BLOCK.search(text)
-    if not m:
-        return [], []
-    block = m.group(1)
-    persons: list[str] = []
-    units: list[str] = []
-    if "：" in block or ":" in block:
-        for part in re.split(r"[；;]", block):
-            key, _sep, value = _kv(part)
-            key = key.strip()
-            if key == "责任人":
-                persons.extend(_split_names(value))
-            elif key in ("牵头单位", "责任单位", "主责单位"):
-                units.extend(_split_names(value))
-        return persons, units
-    lead = re.match(r"^(.+?)(分工负责|共同负责|负责)$", block)
-    if lead:
-        return [], _split_names(lead.group(1))
-    lead = re.match(r"^(.+?)牵头", block)
-    if lead:
-        return [], _split_names(lead.group(1))
-    return [], []
+    """(responsible_persons, lead_units) of a measure, as written (see `units.responsibilities`)."""
+    r = _responsibilities(text)
+    return r.persons, r.lead
 
 
-def _kv(part: str) -> tuple[str, str, str]:
-    m = re.match(r"^([^：:]*)([：:])(.*)$", part)
-    if not m:
-        return part, "", ""
-    return m.group(1), m.group(2), m.group(3)
+def measure_responsibility(text: str) -> Responsibility:
+    return _responsibilities(text)

@@ -26,6 +26,7 @@ MEASURE_KEYS = {
     "text",
     "responsible_persons",
     "lead_units",
+    "supporting_units",
     "money",
     "percentages",
     "durations",
