@@ -98,23 +98,45 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-_HTML_DROP = ("script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "button")
+_HTML_DROP = ("script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "button", "select")
+_HTML_BLOCKS = (
+    "p", "div", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
+    "ul", "ol", "dl", "blockquote", "pre", "center", "aside", "main",
+)  # fmt: skip
 
 
 def _html_text(data: bytes) -> str:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, Comment
 
     declared = _declared_charset(data)
     raw, _ = decode_text_bytes(data) if not declared else (data.decode(declared, errors="replace"), "")
     soup = BeautifulSoup(raw, "html.parser")
     for tag in soup(_HTML_DROP):
         tag.decompose()
+    for comment in soup.find_all(string=lambda t: isinstance(t, Comment)):
+        comment.extract()
     for tag in soup.find_all(
-        class_=re.compile(r"(nav|menu|share|breadcrumb|footer|copyright|sidebar)", re.I)
+        class_=re.compile(
+            r"(nav|menu|share|breadcrumb|crumb|footer|copyright|sidebar|prev|next|related)", re.I
+        )
     ):
         tag.decompose()
     body = soup.body or soup
-    return body.get_text("\n")
+    # Line breaks in the HTML source are spaces on the page.
+    for text_node in body.find_all(string=True):
+        if "\n" in text_node or "\r" in text_node:
+            text_node.replace_with(re.sub(r"\s+", " ", str(text_node)))
+    # Paragraphs are lines; inline tags (<span>, <strong>, <a>) stay inside their line. A table row is
+    # one line with its cells separated by spaces (a metadata block: 索引号： … 发文机关： …).
+    for row in body.find_all("tr"):
+        cells = [c.get_text(" ", strip=True) for c in row.find_all(["td", "th"])]
+        row.replace_with("\n" + "  ".join(c for c in cells if c) + "\n")
+    for br in body.find_all("br"):
+        br.replace_with("\n")
+    for tag in body.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    return body.get_text("")
 
 
 def _declared_charset(data: bytes) -> str | None:

@@ -12,7 +12,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from .regions_table import division, find_regions
+from .regions_table import division, find_names, find_regions
 
 _BRACKETS_OPEN = "〔[［【(（〈{｛"
 _BRACKETS_CLOSE = "〕]］】)）〉}｝"
@@ -328,12 +328,20 @@ def _split_issuers(value: str) -> list[str]:
     parts = [p.strip() for p in re.split(r"[ 　、，,；;]+", value.strip()) if p.strip()]
     out: list[str] = []
     for p in parts:
-        # 中共某市委某市人民政府 written without a space: split after each organisation.
-        pieces = re.findall(
-            rf"(?:中共)?[\u4e00-\u9fff（）]{{2,24}}?{_ORG_END}(?=$|中共|[\u4e00-\u9fff]{{2,}}{_ORG_END})", p
-        )
-        out.extend(pieces if pieces and "".join(pieces) == p else [p])
+        out.extend(_split_run(p))
     return out
+
+
+def _split_run(p: str) -> list[str]:
+    """'中共某市委某市人民政府' (no space between them) → two issuers: split where an organisation
+    name ends and the next one starts with 中共 or a region name; '某市人民政府办公厅' stays one."""
+    for m in re.finditer(_ORG_END, p):
+        k = m.end()
+        if k < len(p) - 2 and (
+            p.startswith("中共", k) or any(pos == 0 for pos, *_ in find_names(p[k : k + 12]))
+        ):
+            return [p[:k], *_split_run(p[k:])]
+    return [p]
 
 
 def _signature_issuers(lines: list[str]) -> list[str]:

@@ -38,9 +38,7 @@ MONEY = re.compile(
 PREFIX = re.compile(
     r"((?:每人每月|每人|每户|每家|每个|每亩|每平方米|每吨)?(?:最高不超过|最高给予|最高|不超过|不高于|不低于|超过|至少|累计|总投资)?)$"
 )
-_PER_PREFIX = re.compile(
-    r"每(人每月|人每年|户每月|人|户|家|个|亩|平方米|吨|月|年|天|次|台|辆|度|千瓦时|立方米|标箱|车)"
-)
+_PER_PREFIX = re.compile(rf"每({_UNITS})")
 _MAX_WORDS = re.compile(r"(最高|不超过|不高于|不多于|最多|上限|封顶|以内)")
 _MIN_WORDS = re.compile(r"(不低于|不少于|至少|最低|超过|高于|多于)")
 _MAX_AFTER = re.compile(r"^(以下|以内|封顶|为限)")
@@ -136,10 +134,8 @@ def parse_numeral(s: str) -> tuple[float | None, bool]:
 def _per(prefix: str, suffix: str | None) -> str | None:
     if suffix:
         return suffix.lstrip("/")
-    m = _PER_PREFIX.search(prefix)
-    if m:
-        return m.group(1).replace("每", "/").replace("人每", "人/").replace("户每", "户/")
-    return None
+    units = _PER_PREFIX.findall(prefix)
+    return "/".join(units) if units else None
 
 
 def extract_money(text: str) -> list[Amount]:
@@ -155,7 +151,7 @@ def extract_money(text: str) -> list[Amount]:
             continue
         pm = PREFIX.search(text, max(0, m.start() - 10), m.start())
         a = m.start() - len(pm.group(1)) if pm else m.start()
-        window = text[max(0, m.start() - 8) : m.start()]
+        window = text[max(0, m.start() - 14) : m.start()]
         window = re.split(r"[，。；、：\n]", window)[-1]
         after = text[m.end() : m.end() + 4]
         amount = Amount(text[a : m.end()], a, m.end(), None)

@@ -231,10 +231,25 @@ def accept(marks: list[Mark], ranks: dict[str, int], text: str) -> list[Mark]:
             )
             if ok:
                 m.run_from_line = prev.run_from_line
-            elif m.number == 1 and text[m.start - 1 : m.start] in "：:":
+            else:
+                # The first of a run on one line (`一、减轻负担。1.…。2.…`, `包括：（1）…；（2）…`):
+                # the next marker on the line must be the same scheme, numbered one more.
                 nxt = marks[i + 1] if i + 1 < len(marks) else None
-                ok = bool(nxt and nxt.scheme == m.scheme and nxt.line_end == m.line_end and nxt.number == 2)
-                m.run_from_line = False
+                ok = bool(
+                    nxt
+                    and nxt.scheme == m.scheme
+                    and nxt.line_end == m.line_end
+                    and nxt.number == m.number + 1
+                    and not nxt.line_start
+                )
+                # A run right after a heading on the same line is a list of items in its own right;
+                # a run after a sentence is a list inside one item.
+                m.run_from_line = (
+                    prev is not None
+                    and prev.line_end == m.line_end
+                    and m.start - prev.body <= 30
+                    and text[m.start - 1 : m.start] not in "：:"
+                )
             if not ok:
                 continue
         rank = ranks[m.scheme]

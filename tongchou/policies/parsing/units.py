@@ -160,15 +160,33 @@ def parse_keyless(block: str) -> Responsibility:
     return r
 
 
+def _split_top(value: str, seps: str = "、，,；;") -> list[str]:
+    """Split on separators outside brackets: 各县（市、区）人民政府 stays one name."""
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
+    for ch in value:
+        if ch in "（(【[":
+            depth += 1
+        elif ch in "）)】]":
+            depth = max(0, depth - 1)
+        if ch in seps and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
 def split_names(value: str, *, persons: bool = False) -> list[str]:
-    parts = re.split(r"[、，,；;]", value)
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip() for p in _split_top(value) if p.strip()]
 
 
 def split_units(value: str) -> list[str]:
     value = value.split("。", 1)[0]
     out: list[str] = []
-    for part in re.split(r"[、，,；;]", value):
+    for part in _split_top(value):
         for piece in _split_conjunction(part.strip()):
             unit = clean_unit(piece)
             if unit and unit not in out:
