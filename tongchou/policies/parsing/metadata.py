@@ -245,7 +245,7 @@ def extract(text: str, header_lines: list[str], *, has_measures: bool) -> Metada
         if block:
             md.title = "".join(block[-3:]) if len(block) <= 3 else _best_title(block)
             if _ISSUER_LINE.match(block[0]) and not md.issuers:
-                md.issuers = [block[0]]
+                md.issuers = _split_issuers(block[0])
         else:
             after = [x for x in lines[number_line + 1 : number_line + 6]]
             idx = next((i for i, x in enumerate(after) if _title_like(x)), None)
