@@ -18,6 +18,7 @@ class MeasureOut(Schema):
     title: str
     path: list[str]
     lead_units: list[str]
+    supporting_units: list[str]
     responsible_persons: list[str]
     topics: list[str]
     quantities: dict
@@ -43,6 +44,7 @@ def _measure(m) -> dict:
         "title": m.title,
         "path": m.path,
         "lead_units": m.lead_units,
+        "supporting_units": m.supporting_units,
         "responsible_persons": m.responsible_persons,
         "topics": m.topics,
         "quantities": m.quantities,

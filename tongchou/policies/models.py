@@ -78,6 +78,7 @@ class Measure(models.Model):
     lead_units = models.JSONField(_("牵头单位（原文）"), default=list, blank=True)
     lead_units_text = models.CharField(_("牵头单位（检索用）"), max_length=1000, blank=True)
     unresolved_lead_units = models.JSONField(_("未匹配的牵头单位"), default=list, blank=True)
+    supporting_units = models.JSONField(_("配合单位（原文）"), default=list, blank=True)
     lead_departments = models.ManyToManyField(
         "regions.Department", blank=True, related_name="lead_measures", verbose_name=_("牵头部门")
     )

@@ -34,13 +34,15 @@ class DocumentRejected(ValidationFailed):
 
 
 def region_pk(code: str | None) -> str | None:
-    """'3703' → '370300', '370306' → '370306' (GB/T 2260 six digits), if that region exists."""
+    """'3703' → '370300', '5101' → '510100' (GB/T 2260 six digits). A division outside the
+    platform's own table is added from the national table (with its parents), so a document from
+    any Chinese city or county keeps its region."""
     if not code:
         return None
-    from tongchou.regions.models import Region
+    from tongchou.regions.reference import division_ensure
 
-    full = code.ljust(6, "0")
-    return full if Region.objects.filter(pk=full).exists() else None
+    region = division_ensure(code.ljust(6, "0"))
+    return region.pk if region is not None else None
 
 
 def _department_map(region_id: str | None) -> dict[str, Any]:
@@ -217,6 +219,7 @@ def _store_measures(doc: PolicyDocument, parsed: ParsedDocument, tokens: list[st
                 lead_units=pm.lead_units,
                 lead_units_text="、".join(pm.lead_units)[:1000],
                 unresolved_lead_units=unresolved,
+                supporting_units=pm.supporting_units,
                 quantities={k: j[k] for k in ("money", "percentages", "durations", "dates", "counts")},
                 topics=pm.topics,
                 topics_text=" " + " ".join(pm.topics) + " ",

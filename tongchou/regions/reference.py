@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 REGIONS_CSV = Path(__file__).parent / "data" / "regions.csv"
+DIVISIONS_CSV = Path(__file__).parent / "data" / "divisions.csv"
 DEPARTMENTS_CSV = Path(__file__).parent / "data" / "departments.csv"
 INDUSTRIES_CSV = Path(__file__).resolve().parent.parent / "enterprises" / "data" / "industries.csv"
 
@@ -72,3 +73,42 @@ def _live_model(label: str):
     from django.apps import apps as live_apps
 
     return live_apps.get_model(label)
+
+
+def national_divisions() -> dict[str, dict[str, str]]:
+    """The national GB/T 2260 table (province, city, county; `divisions.csv`), by six-digit code."""
+    return {row["code"]: row for row in _rows(DIVISIONS_CSV)}
+
+
+def division_ensure(code: str):
+    """The Region for a six-digit code, added with its parents from the national table when the
+    platform's own table (regions.csv: Shandong and Zibo's towns) does not have it yet.
+
+    Only divisions a document actually comes from are added, so region pickers keep the platform's
+    own area instead of 3,000 counties. Returns None for a code the national table does not know.
+    """
+    from tongchou.regions.models import Region, region_prefix
+
+    existing = Region.objects.filter(pk=code).first()
+    if existing is not None:
+        return existing
+    table = national_divisions()
+    if code not in table:
+        return None
+    chain = []
+    node: str | None = code
+    while node and node in table:
+        chain.append(table[node])
+        node = table[node]["parent_code"] or None
+    region = None
+    for row in reversed(chain):
+        region, _ = Region.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "level": row["level"],
+                "parent_id": row["parent_code"] or None,
+                "prefix": region_prefix(row["code"], row["level"]),
+            },
+        )
+    return region

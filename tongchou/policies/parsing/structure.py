@@ -14,7 +14,7 @@ Works on normalised text (one paragraph per line) in passes that are each linear
    stray `3、`).
 4. **Measure level** — where responsibility blocks are (the level where at least half the items carry
    one, the most of them), else the level with the most substantive items (≥ 25 characters of their
-   own text); at least two items. A document with no such level is news.
+   own text, or a lead phrase and a sentence: `减免房租。减免3个月。`); at least two items. A document with no such level is news.
 5. **Measures** — each item of that level with its text up to the next item of the same or a higher
    level; unnumbered paragraphs after it continue it until a closing paragraph (`各…要…`,
    `本措施自…`, a signature, 附件). After a measure closed by its responsibility block, a paragraph
@@ -78,6 +78,7 @@ _SIGNATURE = re.compile(
     r"^[\u4e00-\u9fff（）、]{2,30}(人民政府|政府|办公室|办公厅|委员会|局|厅|委|指挥部|领导小组)$"
 )
 _LEAD_PHRASE = re.compile(r"^([^，。；：（）]{2,25})。")
+_LEAD_PHRASE_AND_BODY = re.compile(r"^[^，。；：（）]{2,25}。[^\s]")
 _RESP_HINT = re.compile(
     r"(责任人|责任单位|牵头单位|主责单位|牵头部门|责任部门|配合单位|[（(][^（）()]{2,80}(牵头|负责)[^（）()]{0,40}[）)][。；\s]*$)",
     re.M,
@@ -337,7 +338,8 @@ def measure_scheme(text: str, accepted: list[Mark], ranks: dict[str, int]) -> st
         s[0] += 1
         if _RESP_HINT.search(text, m.body, subtree_end[i]):
             s[1] += 1
-        if len(own.strip()) >= 25 and m.run_from_line:
+        own = own.strip()
+        if m.run_from_line and (len(own) >= 25 or _LEAD_PHRASE_AND_BODY.match(own)):
             s[2] += 1
     with_resp = [(v[1], ranks[k], k) for k, v in stats.items() if v[1] >= 2 and v[1] * 2 >= v[0]]
     if with_resp:

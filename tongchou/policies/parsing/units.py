@@ -20,9 +20,11 @@ Names are kept as written. `normalise_units` maps them to the official names of 
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 PERSON_KEYS = ("责任领导", "牵头领导", "分管领导", "责任人")
 LEAD_KEYS = (
@@ -245,4 +247,25 @@ def normalise_units(units: list[str], names: Mapping[str, str] | None) -> list[s
         v = names.get(u, u)
         if v not in out:
             out.append(v)
+    return out
+
+
+def departments_table(path: Path) -> dict[str, dict[str, str]]:
+    """A departments CSV (`region_code,name,short_name,aliases`, aliases separated by `|`, as in
+    regions/data/departments.csv) → {region code as 37/3703/370306: {any name: official name}}."""
+    from .regions_table import division
+
+    out: dict[str, dict[str, str]] = {}
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            code = (row.get("region_code") or "").strip()
+            d = division(code)
+            key = d.short_code if d else code
+            official = (row.get("name") or "").strip()
+            names = [official, (row.get("short_name") or "").strip()]
+            names += [a.strip() for a in (row.get("aliases") or "").split("|")]
+            table = out.setdefault(key, {})
+            for name in names:
+                if name:
+                    table.setdefault(name, official)
     return out

@@ -8,6 +8,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from tongchou.policies.parsing import ParseError, parse_file
+from tongchou.policies.parsing.units import departments_table
+from tongchou.regions.reference import DEPARTMENTS_CSV
 
 
 class Command(BaseCommand):
@@ -22,10 +24,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--slug", default=None, help="文档标识（默认由文号或文件名生成，如 zhoucun-2020-8）"
         )
+        parser.add_argument(
+            "--departments",
+            action="store_true",
+            help="按部门名录把牵头/配合单位换成正式名称（名录中没有的单位保持原文）；不加此项时单位均为原文",
+        )
+        parser.add_argument(
+            "--departments-csv",
+            default=str(DEPARTMENTS_CSV),
+            metavar="CSV",
+            help="部门名录文件（region_code,name,short_name,aliases），默认 regions/data/departments.csv",
+        )
 
     def handle(self, *args, **options):
+        departments = None
+        if options["departments"]:
+            try:
+                departments = departments_table(options["departments_csv"])
+            except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
+                raise CommandError(f"无法读取部门名录：{options['departments_csv']}（{exc}）") from exc
         try:
-            doc = parse_file(options["file"], slug=options["slug"])
+            doc = parse_file(options["file"], slug=options["slug"], departments=departments)
         except ParseError as exc:
             raise CommandError(f"{exc.message}（{exc.code}）") from exc
         out = json.dumps(doc.as_json(), ensure_ascii=False, indent=2)
