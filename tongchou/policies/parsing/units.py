@@ -101,8 +101,12 @@ def keyed_blocks(text: str) -> list[tuple[int, int, str]]:
 def bare_clauses(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Keyed clauses without brackets, from the key to the end of the line."""
     out = []
+    spans = sorted((a, b) for a, b, _ in taken)
+    k = 0
     for m in BARE_CLAUSE.finditer(text):
-        if any(a <= m.start() < b for a, b, _ in taken):
+        while k < len(spans) and spans[k][1] <= m.start():
+            k += 1
+        if k < len(spans) and spans[k][0] <= m.start():
             continue
         end = text.find("\n", m.start())
         end = len(text) if end < 0 else end
