@@ -54,6 +54,9 @@ _NEWS_MARK = re.compile(r"(\d{1,2}月\d{1,2}日讯|新闻发布会|记者|本报
 _DOC_TYPE = re.compile(
     r"(通知|意见|措施|办法|方案|决定|规定|细则|公告|通告|政策|条例|实施|若干|关于|指引|指南|清单|计划|纲要|批复|函)"
 )
+_DOC_TYPE_END = re.compile(
+    r"(通知|意见|措施|办法|方案|决定|规定|细则|公告|通告|政策|条例|指引|指南|清单|计划|纲要|批复|函|解读)[》”]?$"
+)
 _ADDRESSEE = re.compile(r"[：:]$")
 _META_KEY = re.compile(
     r"(索引号|主题分类|发文机关|发布机构|发文单位|成文日期|发文日期|发布日期|发布时间|发文字号|文号|标题|名称|"
@@ -185,7 +188,7 @@ def _title_from(lines: list[str], start: int, limit: int = 3) -> str:
         if not _title_like(line):
             break
         parts.append(line)
-        if _DOC_TYPE.search(line[-6:]) and len("".join(parts)) >= 8:
+        if _DOC_TYPE_END.search(line) and len("".join(parts)) >= 8:
             break
     return "".join(parts)
 

@@ -59,3 +59,15 @@ def test_parse_of_an_empty_file_fails_with_a_chinese_message(tmp_path):
     f.write_bytes(b"")
     with pytest.raises(CommandError, match="文件为空"):
         call_command("parse", str(f))
+
+
+@needs_seeds
+def test_parse_departments_option_normalises_unit_names_and_keeps_unknown_ones(capsys):
+    call_command("parse", str(seed_path("zhoucun-2020-8")), "--departments")
+    out = json.loads(capsys.readouterr().out)
+    by_number = {m["number"]: m for m in out["measures"]}
+    assert by_number["14"]["lead_units"] == ["周村区人力资源和社会保障局"]
+    assert "各有关部门" in by_number["51"]["lead_units"]  # not in the table: as written
+    call_command("parse", str(seed_path("zhoucun-2020-8")))
+    plain = json.loads(capsys.readouterr().out)
+    assert {m["number"]: m for m in plain["measures"]}["14"]["lead_units"] == ["区人力资源社会保障局"]

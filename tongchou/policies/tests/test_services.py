@@ -145,3 +145,60 @@ def test_loan_interest_subsidies_are_compared_across_three_cities(seeded):
     similar = [s.measure_id for s, _ in selectors.similar_measures(m, limit=3)]
     assert "jinan-2020-opinions/14" in similar
     assert "zibo-2020-opinions/29" in similar
+
+
+CORPUS = __import__("pathlib").Path(__file__).parent / "corpus"
+
+
+def test_a_document_from_another_city_gets_its_region_from_the_national_table(db, client):
+    from tongchou.regions.models import Region
+
+    assert not Region.objects.filter(pk="510100").exists()
+    data = (CORPUS / "03-dayi-county-17.txt").read_bytes()
+    doc = services.document_ingest(file_bytes=data, filename="03-dayi-county-17.txt")
+    assert doc.region_id == "510129"
+    county = Region.objects.select_related("parent__parent").get(pk="510129")
+    assert (county.name, county.level, county.prefix) == ("大邑县", "county", "510129")
+    assert (county.parent.name, county.parent.parent.name) == ("成都市", "四川省")
+    # Only the divisions documents come from are added: pickers keep the platform's own area.
+    assert not Region.objects.filter(pk="510104").exists()
+    r = client.get("/policies/", {"region": "510100"})
+    assert r.status_code == 200 and "大邑县" in r.content.decode()
+
+
+def test_a_failed_ingest_adds_no_region(db):
+    from tongchou.regions.models import Region
+
+    text = "成都市人民政府关于做好复工复产工作的通知\n1.加大稳岗返还。返还失业保险费的50%。\n2.减免房租。减免3个月房租。\n"
+    services.document_ingest(file_bytes=text.encode(), filename="a.txt", slug="taken")
+    with pytest.raises(Conflict):
+        services.document_ingest(
+            file_bytes=text.replace("成都", "太原").encode(), filename="b.txt", slug="taken"
+        )
+    assert not Region.objects.filter(pk="140100").exists()
+
+
+def test_supporting_units_are_stored_apart_from_lead_units(db, client):
+    data = (CORPUS / "11-unit-forms.txt").read_bytes()
+    doc = services.document_ingest(file_bytes=data, filename="11-unit-forms.txt")
+    m = doc.measures.get(number="3")
+    assert m.lead_units == ["市金融监管局"]
+    assert m.supporting_units == ["人行泉州市中心支行", "泉州银保监分局"]
+    page = client.get(m.get_absolute_url()).content.decode()
+    assert "配合单位" in page and "泉州银保监分局" in page
+    hit = client.get("/api/policies/search", {"q": "信贷"}).json()["hits"][0]
+    assert hit["supporting_units"] == ["人行泉州市中心支行", "泉州银保监分局"]
+
+
+def test_money_ranges_caps_and_unsure_amounts_are_stored_and_shown(db, client):
+    data = (CORPUS / "12-money-forms.txt").read_bytes()
+    doc = services.document_ingest(file_bytes=data, filename="12-money-forms.txt")
+    m2 = doc.measures.get(number="2")
+    assert m2.quantities["money"] == [
+        {"yuan": 30000, "text": "1至3万元", "low_yuan": 10000, "high_yuan": 30000, "per": "户"}
+    ]
+    page = client.get(m2.get_absolute_url()).content.decode()
+    assert "1万元 – 3万元" in page and "/户" in page
+    m6 = doc.measures.get(number="6")
+    assert m6.quantities["money"][0]["unsure"] is True
+    assert "待核实" in client.get(m6.get_absolute_url()).content.decode()
