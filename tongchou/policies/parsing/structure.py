@@ -11,7 +11,8 @@ Works on normalised text (one paragraph per line) in passes that are each linear
 3. **Accepted items** — a stack of open items; a marker is accepted when its number follows its
    sibling's (n + 1), or starts a new list under its parent (1), or continues the document-wide count
    of its scheme (Zibo's 1…59 run across sections). Anything else is text (`2020年`, `1.5万元`, a
-   stray `3、`).
+   stray `3、`). After a signature date or 附件 numbering may start again: a new part (a notice with
+   numbered instructions, then its attached policy); the part with the most measures is kept.
 4. **Measure level** — where responsibility blocks are (the level where at least half the items carry
    one, the most of them), else the level with the most substantive items (≥ 25 characters of their
    own text, or a lead phrase and a sentence: `减免房租。减免3个月。`); at least two items. A document with no such level is news.
@@ -28,6 +29,7 @@ parents' numbers (`2-1`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cmp_to_key
 
@@ -74,6 +76,10 @@ _CLOSING = re.compile(
     r"以上(措施|政策)|(此件|本件)[^。]{0,6}公开|附件[：:\d一二三四五六七八九]|抄送[：:]|联系人[：:])"
 )
 _DATE_LINE = re.compile(rf"^(\d{{4}}|[{CN_NUM}]{{4}})年[\d{CN_NUM}]{{1,2}}月[\d{CN_NUM}]{{1,3}}日$")
+_BOUNDARY = re.compile(
+    rf"^(?:(?:\d{{4}}|[{CN_NUM}]{{4}})年[\d{CN_NUM}]{{1,2}}月[\d{CN_NUM}]{{1,3}}日|附件[：:\d一二三四五六七八九]?.*)$",
+    re.M,
+)
 _SIGNATURE = re.compile(
     r"^[\u4e00-\u9fff（）、]{2,30}(人民政府|政府|办公室|办公厅|委员会|局|厅|委|指挥部|领导小组)$"
 )
@@ -118,6 +124,7 @@ class Mark:
     accepted: bool = False
     parents: list[Mark] = field(default_factory=list)
     run_from_line: bool = True  # False for a list that starts mid-line after a colon
+    part: int = 0  # a new part starts after a signature date or 附件 (a notice, then its attachment)
 
     @property
     def rank_key(self) -> str:
@@ -142,6 +149,7 @@ class MeasureDraft:
     sub_count: int = 0
     mark: Mark | None = None
     parent_numbers: list[int] = field(default_factory=list)
+    part: int = 0
 
 
 def _match_at(text: str, pos: int, end: int) -> tuple[str, int, int] | None:
@@ -222,7 +230,15 @@ def accept(marks: list[Mark], ranks: dict[str, int], text: str) -> list[Mark]:
     last_global: dict[str, int] = {}
     accepted: list[Mark] = []
     prev: Mark | None = None
+    boundaries = [b.start() for b in _BOUNDARY.finditer(text)]
+    part = 0
     for i, m in enumerate(marks):
+        if m.line_start and m.number == 1 and prev is not None and stack:
+            k = bisect_right(boundaries, prev.start)
+            if k < len(boundaries) and boundaries[k] < m.start:
+                # After a signature date or 附件, numbering starts again: a new part.
+                stack, last_global, part = [], {}, part + 1
+        m.part = part
         if not m.line_start:
             ok = (
                 prev is not None
@@ -350,19 +366,24 @@ def measure_scheme(text: str, accepted: list[Mark], ranks: dict[str, int]) -> st
     return None
 
 
-def _body_end(paras: list[Paragraph], first_mark_index: int) -> int:
-    """Index of the first paragraph after the items where the body ends (signature, date, 附件)."""
-    for i in range(first_mark_index + 1, len(paras)):
-        p = paras[i]
-        if p.mark is not None:
-            continue
-        t = p.text.strip()
-        if _DATE_LINE.match(t) or re.match(r"^附件[：:\d一二三四五六七八九]?", t):
-            j = i
-            if j > 0 and paras[j - 1].mark is None and _SIGNATURE.match(paras[j - 1].text.strip()):
-                j -= 1
-            return j
+def _body_end(paras: list[Paragraph]) -> int:
+    """Index of the paragraph where the body ends after the last item (signature, date, 附件)."""
+    last = max((i for i, p in enumerate(paras) if p.mark is not None), default=-1)
+    for i in range(last + 1, len(paras)):
+        if _is_boundary(paras, i):
+            return i
     return len(paras)
+
+
+def _is_boundary(paras: list[Paragraph], i: int) -> bool:
+    """A date line, an attachment line, or the signature line right above a date."""
+    t = paras[i].text.strip()
+    if paras[i].mark is not None:
+        return False
+    if _DATE_LINE.match(t) or re.match(r"^附件[：:\d一二三四五六七八九]?", t):
+        return True
+    nxt = paras[i + 1].text.strip() if i + 1 < len(paras) else ""
+    return bool(_SIGNATURE.match(t) and _DATE_LINE.match(nxt))
 
 
 def find_measures(text: str) -> list[MeasureDraft]:
@@ -376,14 +397,16 @@ def find_measures(text: str) -> list[MeasureDraft]:
         return []
     level = ranks[scheme]
     paras = paragraphs(text, accepted)
-    first = next(i for i, p in enumerate(paras) if p.mark is not None)
-    stop = _body_end(paras, first)
+    stop = _body_end(paras)
     measures: list[MeasureDraft] = []
     by_number: dict[str, MeasureDraft] = {}
     titles: dict[int, str] = {}  # id(mark) → heading title
     current: MeasureDraft | None = None
-    for p in paras[:stop]:
+    for idx, p in enumerate(paras[:stop]):
         m = p.mark
+        if m is None and current is not None and _is_boundary(paras, idx):
+            current = None
+            continue
         if m is not None:
             if ranks[m.scheme] < level:
                 titles[id(m)] = heading_title(p.text)
@@ -393,6 +416,7 @@ def find_measures(text: str) -> list[MeasureDraft]:
                 path = [titles[id(x)] for x in m.parents if id(x) in titles and ranks[x.scheme] < level]
                 current = MeasureDraft(str(m.number), path, m.body, p.end, mark=m)
                 current.parent_numbers = [x.number for x in m.parents if ranks[x.scheme] < level]
+                current.part = m.part
                 current.closed = has_resp_block(p.text)
                 measures.append(current)
                 by_number[current.number] = current
@@ -414,6 +438,7 @@ def find_measures(text: str) -> list[MeasureDraft]:
             parent.sub_count += 1
             sub = MeasureDraft(f"{base}.{parent.sub_count}", list(current.path), p.start, p.end)
             sub.parent_numbers = list(parent.parent_numbers)
+            sub.part = parent.part
             sub.closed = has_resp_block(p.text)
             measures.append(sub)
             current = sub
@@ -423,6 +448,12 @@ def find_measures(text: str) -> list[MeasureDraft]:
             current.closed = has_resp_block(p.text)
             continue
         current = None
+    parts = {d.part for d in measures}
+    if len(parts) > 1:
+        # A notice with numbered instructions and its attached policy: the part with the most
+        # measures is the policy (the later one on a tie).
+        best = max(parts, key=lambda k: (sum(d.part == k for d in measures), k))
+        measures = [d for d in measures if d.part == best]
     _unique_numbers(measures)
     return measures
 
