@@ -126,10 +126,6 @@ class Mark:
     run_from_line: bool = True  # False for a list that starts mid-line after a colon
     part: int = 0  # a new part starts after a signature date or 附件 (a notice, then its attachment)
 
-    @property
-    def rank_key(self) -> str:
-        return self.scheme
-
 
 @dataclass
 class Paragraph:
@@ -196,7 +192,7 @@ def candidates(text: str) -> list[Mark]:
     return out
 
 
-def _own_end(marks: list[Mark], i: int, text_len: int) -> int:
+def _own_end(marks: list[Mark], i: int) -> int:
     return min(marks[i].line_end, marks[i + 1].start) if i + 1 < len(marks) else marks[i].line_end
 
 
@@ -208,7 +204,7 @@ def scheme_order(text: str, marks: list[Mark]) -> dict[str, int]:
         a, b = marks[i], marks[i + 1]
         if a.scheme == b.scheme or b.number != 1 or not b.line_start:
             continue
-        own = text[a.body : _own_end(marks, i, len(text))]
+        own = text[a.body : _own_end(marks, i)]
         if len(own) <= 40 and not _RESP_HINT.search(own):
             support[(a.scheme, b.scheme)] = support.get((a.scheme, b.scheme), 0) + 1
     present = sorted({m.scheme for m in marks}, key=lambda s: SCHEMES[s][0])
@@ -357,9 +353,11 @@ def measure_scheme(text: str, accepted: list[Mark], ranks: dict[str, int]) -> st
         own = own.strip()
         if m.run_from_line and (len(own) >= 25 or _LEAD_PHRASE_AND_BODY.match(own)):
             s[2] += 1
-    with_resp = [(v[1], ranks[k], k) for k, v in stats.items() if v[1] >= 2 and v[1] * 2 >= v[0]]
+    # The most items with a block; on a tie, the level where more of its items have one (a block
+    # after the last sub-point belongs to the measure, not to that sub-point), then the deeper.
+    with_resp = [(v[1], v[1] / v[0], ranks[k], k) for k, v in stats.items() if v[1] >= 2 and v[1] * 2 >= v[0]]
     if with_resp:
-        return max(with_resp)[2]
+        return max(with_resp)[3]
     substantive = [(v[2], ranks[k], k) for k, v in stats.items() if v[2] >= 2]
     if substantive:
         return max(substantive)[2]

@@ -143,3 +143,31 @@ def test_text_without_structure_is_refused_in_chinese(text):
 def test_default_slug_without_doc_number_comes_from_the_file_stem():
     text = "关于做好工作的通知\n各单位要做好工作，确保落实。\n第二段内容，继续说明。"
     assert parse_text(text, filename="My Notice 2020.txt").slug == "my-notice-2020"
+
+
+def test_the_level_that_carries_responsibility_blocks_is_the_measure_level():
+    text = (
+        "某市支持企业的若干措施\n"
+        "（一）加大金融支持。具体包括：\n"
+        "（1）对受疫情影响的企业新增贷款给予贴息，贴息比例为50%；\n"
+        "（2）对融资担保费给予补助，补助比例为担保费的30%以内。\n"
+        "（责任单位：市财政局、市金融局）\n"
+        "（二）减轻企业负担。具体包括：\n"
+        "（1）对承租国有资产经营用房的企业免收2个月租金；\n"
+        "（2）对缓缴社会保险费的企业免收滞纳金，期限不超过6个月。\n"
+        "（责任单位：市国资委、市人社局）\n"
+    )
+    doc = parse_text(text)
+    assert [m.number for m in doc.measures] == ["1", "2"]
+    assert doc.measures[0].lead_units == ["市财政局", "市金融局"]
+    assert "（2）对融资担保费" in doc.measures[0].text
+
+
+def test_numbering_restarting_under_each_heading_gets_qualified_numbers():
+    text = (
+        "某市稳就业措施\n一、支持企业稳岗\n1.稳岗返还。返还失业保险费的50%。\n2.以工代训。每人每月补贴500元。\n"
+        "二、拓宽就业渠道\n1.公益岗位。开发临时公益岗位。\n2.返乡创业。给予一次性创业补贴。\n"
+    )
+    doc = parse_text(text)
+    assert [m.number for m in doc.measures] == ["1-1", "1-2", "2-1", "2-2"]
+    assert [m.path for m in doc.measures][2] == ["二、拓宽就业渠道"]
