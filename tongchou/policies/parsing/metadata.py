@@ -351,7 +351,7 @@ def _signature_issuers(lines: list[str]) -> list[str]:
     """Organisation lines right above a date line (the signature block), last one in the document."""
     for i in range(len(lines) - 1, 0, -1):
         if parse_date(lines[i]):
-            out = []
+            out: list[str] = []
             j = i - 1
             while j >= 0 and _ISSUER_LINE.match(lines[j].strip()) and len(out) < 4:
                 out.insert(0, lines[j].strip())

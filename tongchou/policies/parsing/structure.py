@@ -155,6 +155,7 @@ def _match_at(text: str, pos: int, end: int) -> tuple[str, int, int] | None:
         if not m:
             continue
         raw = m.group("n") or (m.groupdict().get("m") or "")
+        n: int | None
         if scheme == "circled":
             n = _CIRCLED.index(raw) + 1
         elif scheme in ("ar", "zero", "ar_paren"):
@@ -242,7 +243,7 @@ def accept(marks: list[Mark], ranks: dict[str, int], text: str) -> list[Mark]:
                 and prev.line_end == m.line_end
                 and m.number == prev.number + 1
             )
-            if ok:
+            if ok and prev is not None:
                 m.run_from_line = prev.run_from_line
             else:
                 # The first of a run on one line (`一、减轻负担。1.…。2.…`, `包括：（1）…；（2）…`):
