@@ -39,11 +39,11 @@ PREFIX = re.compile(
     r"((?:每人每月|每人|每户|每家|每个|每亩|每平方米|每吨)?(?:最高不超过|最高给予|最高|不超过|不高于|不低于|超过|至少|累计|总投资)?)$"
 )
 _PER_PREFIX = re.compile(rf"(?:每|单(?!位))({_UNITS})")
-_MAX_WORDS = re.compile(r"(最高|不超过|不高于|不多于|最多|上限|封顶|以内)")
-_MIN_WORDS = re.compile(r"(不低于|不少于|至少|最低|超过|高于|多于)")
+_MAX_WORDS = re.compile(r"(最高|不超过|不高于|不多于|最多|上限|封顶)|(以内|近)$")
+_MIN_WORDS = re.compile(r"(不低于|不少于|至少|最低|超过|高于|多于|逾)")
 _MAX_AFTER = re.compile(r"^(以下|以内|封顶|为限)")
 _MIN_AFTER = re.compile(r"^(以上|及以上|起)")
-_VAGUE_BEFORE = set("数几上近逾成")
+_VAGUE_BEFORE = set("数几")  # 数百万, 几十万: no definite amount
 _HAS_DIGIT = re.compile(r"[\d一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾]")
 
 
