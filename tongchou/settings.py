@@ -206,11 +206,13 @@ LOGGING = {
     "loggers": {"tongchou": {"level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True}},
 }
 
-# Background workers started by `tongchou serve` (dotted paths of functions that start a daemon thread
-# and return it). Each is also runnable on its own as a management command.
-TONGCHOU_BACKGROUND_WORKERS: list[str] = [
-    "tongchou.appeals.worker.start_worker_thread",
-    "tongchou.rules.tasks.start_worker",
+# Background jobs (core.scheduler): dotted paths of each app's list of scheduler Jobs. `tongchou
+# serve` runs the one scheduler loop over all of them (once per server, in its parent process);
+# `tongchou worker` runs the loop alone. A DB lease per job makes each run happen once however many
+# loops run.
+TONGCHOU_SCHEDULED_JOBS: list[str] = [
+    "tongchou.appeals.worker.JOBS",
+    "tongchou.rules.tasks.JOBS",
 ]
 # What `tongchou serve` runs once before serving (and before forking its serving processes): each
 # app's warm-up, so no request pays a dictionary load or a cache build.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tongchou.appeals.models import Appeal, AppealEvent, Batch, DeadlinePolicy, Escalation, RoutingKeyword
+from tongchou.appeals.models import Appeal, AppealEvent, Batch, DeadlinePolicy, RoutingKeyword
 
 
 class AppealEventInline(admin.TabularInline):
@@ -54,10 +54,3 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 @admin.register(Batch)
 class BatchAdmin(admin.ModelAdmin):
     list_display = ("__str__", "title", "addressee", "created_at", "created_by")
-
-
-@admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
-    list_display = ("appeal", "kind", "due", "created_at")
-    list_filter = ("kind",)
-    raw_id_fields = ("appeal",)

@@ -1,5 +1,5 @@
-"""Appeals (诉求) work orders, their history, attachments, routing rules, deadlines, escalations and
-batches. The state machine lives in ``states.py`` (pure); services in ``services.py`` are the only
+"""Appeals (诉求) work orders, their history, attachments, routing rules, deadlines and batches
+(warnings and escalations sent are ``core.Escalation`` rows, workflow "appeal"). The state machine lives in ``states.py`` (pure); services in ``services.py`` are the only
 writers."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongchou.appeals.states import RATING_LABELS, STATUS_LABELS, Rating, Status
 from tongchou.core import clock
+from tongchou.core.models import WorkflowEventBase
 
 
 class Category(models.TextChoices):
@@ -244,25 +245,13 @@ class AppealDayStat(models.Model):
         return f"{self.day} {self.department_id} {self.region_id} {self.category}"
 
 
-class AppealEvent(models.Model):
-    """One line of an appeal's history: who did what, when, why, from which state to which."""
+class AppealEvent(WorkflowEventBase):
+    """One line of an appeal's history: who did what, when, why, from which state to which (written
+    by core.workflow; deadline warnings and escalations appear here too)."""
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("诉求")
     )
-    at = models.DateTimeField(_("时间"), default=clock.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    actor_label = models.CharField(_("操作方"), max_length=100, blank=True)
-    action = models.CharField(_("操作"), max_length=16)
-    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=12)
     from_department = models.ForeignKey(
         "regions.Department",
         null=True,
@@ -279,13 +268,10 @@ class AppealEvent(models.Model):
         related_name="+",
         verbose_name=_("新部门"),
     )
-    reason = models.TextField(_("原因/说明"), blank=True)
-    detail = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(WorkflowEventBase.Meta):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action} {self.from_status}→{self.to_status}"
@@ -366,32 +352,3 @@ class DeadlinePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display() or '全部类别'} / {self.region or '全部区域'}"
-
-
-class EscalationKind(models.TextChoices):
-    FEEDBACK_WARNING = "feedback_warning", _("反馈期限临近提醒")
-    RESOLUTION_WARNING = "resolution_warning", _("办结期限临近提醒")
-    FEEDBACK_OVERDUE = "feedback_overdue", _("反馈超期督办")
-    RESOLUTION_OVERDUE = "resolution_overdue", _("办结超期督办")
-
-
-class Escalation(models.Model):
-    """A warning or escalation the worker sent: unique per (appeal, kind, deadline) so a restart
-    never repeats one, and a new deadline (after transfer or reopen) gets its own."""
-
-    appeal = models.ForeignKey(
-        Appeal, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("诉求")
-    )
-    kind = models.CharField(_("类型"), max_length=20, choices=EscalationKind.choices)
-    due = models.DateTimeField(_("期限"))
-    created_at = models.DateTimeField(_("时间"), default=clock.now)
-    recipients = models.JSONField(_("通知对象"), default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("提醒与督办")
-        verbose_name_plural = _("提醒与督办")
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["appeal", "kind", "due"], name="escalation_once")]
-
-    def __str__(self) -> str:
-        return f"{self.appeal_id} {self.kind} {self.due:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
-"""Writes on appeals. Each service validates, runs in one transaction, records an AppealEvent and
-an audit entry, and schedules notifications (sent after commit).
+"""Writes on appeals. Each state move is one ``core.workflow.transition`` over ``states.WORKFLOW``
+(lock, permission, state table, changes, AppealEvent + audit entry in one transaction,
+notifications sent after commit); submission keeps its own short path (8 queries).
 
 An appeal is acknowledged (HTTP 201, the page with its number) only after ``appeal_submit``
 returns, i.e. after its transaction committed: an acknowledged order is never lost.
@@ -35,12 +36,14 @@ from tongchou.appeals.routing_db import (
     router_for_region,
     routing_department,
 )
-from tongchou.appeals.states import ACTION_LABELS, Action, Rating, Status, next_status
+from tongchou.appeals.states import ACTION_LABELS, WORKFLOW, Action, Rating, Status
 from tongchou.core import clock
 from tongchou.core.audit import audit_record
 from tongchou.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tongchou.core.models import AuditEntry
 from tongchou.core.notifications import notify, notify_users
+from tongchou.core.workflow.engine import actor_label, may, record_event, transition
+from tongchou.core.workflow.engine import lock as workflow_lock
 from tongchou.workdays.services import calendar as workday_calendar
 
 log = logging.getLogger(__name__)
@@ -144,57 +147,12 @@ def compute_deadlines(category: str, region: Any, start: datetime) -> tuple[date
     return cal.deadline(local, feedback), cal.deadline(local, resolution)
 
 
-def _label(user: Any, fallback: str = "") -> str:
-    if user is not None and getattr(user, "is_authenticated", False):
-        return getattr(user, "display_name", "") or user.username
-    return fallback
-
-
-def _event(
-    appeal: Appeal,
-    *,
-    action: str,
-    actor: Any,
-    from_status: str,
-    reason: str = "",
-    from_department: Any = None,
-    actor_label: str = "",
-    detail: dict | None = None,
-    to_status: str | None = None,
-    to_department_id: int | None | str = "current",
-) -> AppealEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    ev = AppealEvent.objects.create(
-        appeal=appeal,
-        at=clock.now(),
-        actor=user,
-        actor_label=_label(actor, actor_label),
-        action=action,
-        from_status=from_status,
-        to_status=to_status or appeal.status,
-        from_department_id=getattr(from_department, "pk", None),
-        to_department_id=appeal.department_id if to_department_id == "current" else to_department_id,
-        reason=reason,
-        detail=detail or {},
-    )
-    audit_record(
-        actor=actor, action=f"appeal.{action}", obj=appeal, detail={"number": appeal.number, "reason": reason}
-    )
-    return ev
+_label = actor_label
 
 
 def _lock(appeal: Appeal) -> Appeal:
-    """Re-read the row under a lock so two handlers cannot move the same order at once."""
-    return (
-        Appeal.objects.select_for_update(of=("self",))
-        .select_related("region", "department")
-        .get(pk=appeal.pk)
-    )
-
-
-def _check(actor: Any, action: str, appeal: Appeal, *, public_verified: bool = False) -> None:
-    if not permissions.may(actor, action, appeal, public_verified=public_verified):
-        raise PermissionDenied(f"您无权对该诉求执行“{ACTION_LABELS[Action(action)]}”。")
+    """Re-read the row under a lock (for writes that are not state moves: follow-ups, uploads)."""
+    return workflow_lock(WORKFLOW, appeal)
 
 
 def _notify_department(appeal: Appeal, title: str, body: str = "") -> list[int]:
@@ -581,7 +539,7 @@ def _insert_appeal(
         submitted_at=now,
         feedback_due=feedback_due,
         resolution_due=resolution_due,
-        status=next_status(Status.SUBMITTED, Action.DISPATCH) if auto else Status.SUBMITTED,
+        status=WORKFLOW.target_of(Status.SUBMITTED, Action.DISPATCH) if auto else Status.SUBMITTED,
         dispatched_at=now if auto else None,
         routing={
             "category": route.category,
@@ -603,24 +561,9 @@ def _insert_appeal(
 
 
 # --- transitions ---------------------------------------------------------------------------------
-
-
-def _dispatch(appeal: Appeal, department: Any, *, actor: Any, reason: str = "") -> Appeal:
-    from_status = appeal.status
-    appeal.status = next_status(appeal.status, Action.DISPATCH)
-    appeal.department = department
-    appeal.dispatched_at = clock.now()
-    appeal.save(update_fields=["status", "department", "dispatched_at"])
-    _event(
-        appeal,
-        action=Action.DISPATCH,
-        actor=actor,
-        from_status=from_status,
-        reason=reason,
-        actor_label="系统",
-    )
-    _notify_department(appeal, f"新诉求待办：{appeal.number}", appeal.text[:200])
-    return appeal
+# Each is one call into core.workflow.transition (lock, permission from permissions.may, the state
+# table and guards of states.WORKFLOW, field changes, save, AppealEvent + audit entry, notifications
+# sent after commit); what is left here is what is particular to the action.
 
 
 def _department_in_region(department: Any, appeal: Appeal) -> None:
@@ -632,45 +575,50 @@ def _department_in_region(department: Any, appeal: Appeal) -> None:
 
 
 def appeal_dispatch(*, appeal: Appeal, department: Any, actor: Any, reason: str = "") -> Appeal:
-    with transaction.atomic():
-        appeal = _lock(appeal)
-        _check(actor, Action.DISPATCH, appeal)
-        next_status(appeal.status, Action.DISPATCH)
-        _department_in_region(department, appeal)
-        return _dispatch(appeal, department, actor=actor, reason=reason)
+    def changes(a: Appeal) -> dict[str, Any]:
+        _department_in_region(department, a)
+        return {"department": department, "dispatched_at": clock.now()}
+
+    return transition(
+        WORKFLOW,
+        appeal,
+        Action.DISPATCH,
+        actor=actor,
+        reason=reason,
+        changes=changes,
+        actor_label_fallback="系统",
+        notify=lambda a, move: _notify_department(a, f"新诉求待办：{a.number}", a.text[:200]),
+    )
 
 
 def appeal_accept(*, appeal: Appeal, actor: Any, note: str = "") -> Appeal:
     """The handler has contacted the submitter: this is the feedback the 2-day deadline asks for."""
-    with transaction.atomic():
-        appeal = _lock(appeal)
-        _check(actor, Action.ACCEPT, appeal)
-        from_status = appeal.status
-        appeal.status = next_status(appeal.status, Action.ACCEPT)
-        appeal.feedback_at = appeal.feedback_at or clock.now()
-        appeal.save(update_fields=["status", "feedback_at"])
-        _event(appeal, action=Action.ACCEPT, actor=actor, from_status=from_status, reason=note)
-        _notify_submitter(
-            appeal, f"您的诉求 {appeal.number} 已受理", note or f"{appeal.department} 已受理您的诉求。"
-        )
-        return appeal
+    return transition(
+        WORKFLOW,
+        appeal,
+        Action.ACCEPT,
+        actor=actor,
+        reason=note,
+        changes=lambda a: {"feedback_at": a.feedback_at or clock.now()},
+        notify=lambda a, move: _notify_submitter(
+            a, f"您的诉求 {a.number} 已受理", note or f"{a.department} 已受理您的诉求。"
+        ),
+    )
 
 
 def appeal_answer(*, appeal: Appeal, actor: Any, answer: str) -> Appeal:
     answer = (answer or "").strip()
     if len(answer) < 2:
         raise ValidationFailed("请填写答复内容。", detail={"field": "answer"})
-    with transaction.atomic():
-        appeal = _lock(appeal)
-        _check(actor, Action.ANSWER, appeal)
-        from_status = appeal.status
-        appeal.status = next_status(appeal.status, Action.ANSWER)
-        appeal.answer = answer[:MAX_TEXT]
-        appeal.answered_at = clock.now()
-        appeal.save(update_fields=["status", "answer", "answered_at"])
-        _event(appeal, action=Action.ANSWER, actor=actor, from_status=from_status, reason=answer[:500])
-        _notify_submitter(appeal, f"您的诉求 {appeal.number} 已答复，请评价", answer[:200])
-        return appeal
+    return transition(
+        WORKFLOW,
+        appeal,
+        Action.ANSWER,
+        actor=actor,
+        reason=answer[:500],
+        changes=lambda a: {"answer": answer[:MAX_TEXT], "answered_at": clock.now()},
+        notify=lambda a, move: _notify_submitter(a, f"您的诉求 {a.number} 已答复，请评价", answer[:200]),
+    )
 
 
 def appeal_rate(
@@ -682,86 +630,60 @@ def appeal_rate(
         raise ValidationFailed("评价须为满意、基本满意或不满意。", detail={"field": "rating"}) from exc
     if value is Rating.DISSATISFIED and not comment.strip():
         raise ValidationFailed("选择“不满意”时请说明原因。", detail={"field": "comment"})
-    with transaction.atomic():
-        appeal = _lock(appeal)
-        _check(actor, Action.RATE, appeal, public_verified=public_verified)
-        from_status = appeal.status
-        appeal.status = next_status(appeal.status, Action.RATE)
-        appeal.rating = value.value
-        appeal.rating_comment = comment.strip()[:500]
-        appeal.rated_at = clock.now()
-        appeal.save(update_fields=["status", "rating", "rating_comment", "rated_at"])
-        _event(
-            appeal,
-            action=Action.RATE,
-            actor=actor,
-            from_status=from_status,
-            reason=comment,
-            actor_label=appeal.contact_name or "提交人",
-            detail={"rating": value.value},
-        )
+
+    def notify(a: Appeal, move: Any) -> None:
         if value is Rating.DISSATISFIED:
-            _notify_department(appeal, f"诉求 {appeal.number} 被评为不满意", comment[:200])
-        return appeal
+            _notify_department(a, f"诉求 {a.number} 被评为不满意", comment[:200])
+
+    return transition(
+        WORKFLOW,
+        appeal,
+        Action.RATE,
+        actor=actor,
+        reason=comment,
+        detail={"rating": value.value},
+        params={"public_verified": public_verified},
+        changes=lambda a: {
+            "rating": value.value,
+            "rating_comment": comment.strip()[:500],
+            "rated_at": clock.now(),
+        },
+        actor_label_fallback=appeal.contact_name or "提交人",
+        notify=notify,
+    )
 
 
 def appeal_close(*, appeal: Appeal, actor: Any, reason: str = "") -> Appeal:
-    with transaction.atomic():
-        appeal = _lock(appeal)
-        _check(actor, Action.CLOSE, appeal)
-        from_status = appeal.status
-        appeal.status = next_status(appeal.status, Action.CLOSE)
-        appeal.closed_at = clock.now()
-        appeal.save(update_fields=["status", "closed_at"])
-        _event(appeal, action=Action.CLOSE, actor=actor, from_status=from_status, reason=reason)
-        return appeal
+    return transition(
+        WORKFLOW, appeal, Action.CLOSE, actor=actor, reason=reason, changes={"closed_at": clock.now()}
+    )
 
 
 def appeal_transfer(*, appeal: Appeal, actor: Any, department: Any, reason: str) -> Appeal:
     """Pass the order to another department, with a reason. Deadlines keep running."""
-    with transaction.atomic():
-        appeal = _lock(appeal)
-        _check(actor, Action.TRANSFER, appeal)
-        target = next_status(appeal.status, Action.TRANSFER, reason=reason)
-        _department_in_region(department, appeal)
-        if department.pk == appeal.department_id:
+
+    def changes(a: Appeal) -> dict[str, Any]:
+        _department_in_region(department, a)
+        if department.pk == a.department_id:
             raise ValidationFailed("转办的目标部门不能是当前承办部门。", detail={"field": "department"})
-        from_status, from_department = appeal.status, appeal.department
-        appeal.status = target
-        appeal.department = department
-        appeal.dispatched_at = clock.now()
-        appeal.save(update_fields=["status", "department", "dispatched_at"])
-        _event(
-            appeal,
-            action=Action.TRANSFER,
-            actor=actor,
-            from_status=from_status,
-            reason=reason,
-            from_department=from_department,
-        )
-        _notify_department(appeal, f"转办诉求待办：{appeal.number}", f"转办原因：{reason}")
-        return appeal
+        return {"department": department, "dispatched_at": clock.now()}
+
+    return transition(
+        WORKFLOW,
+        appeal,
+        Action.TRANSFER,
+        actor=actor,
+        reason=reason,
+        changes=changes,
+        notify=lambda a, move: _notify_department(a, f"转办诉求待办：{a.number}", f"转办原因：{reason}"),
+    )
 
 
 def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     """Send the order back to the dispatcher's queue (not ours, wrong region, …)."""
-    with transaction.atomic():
-        appeal = _lock(appeal)
-        _check(actor, Action.RETURN, appeal)
-        target = next_status(appeal.status, Action.RETURN, reason=reason)
-        from_status, from_department = appeal.status, appeal.department
-        appeal.status = target
-        appeal.department = None
-        appeal.save(update_fields=["status", "department"])
-        _event(
-            appeal,
-            action=Action.RETURN,
-            actor=actor,
-            from_status=from_status,
-            reason=reason,
-            from_department=from_department,
-        )
-        return appeal
+    return transition(
+        WORKFLOW, appeal, Action.RETURN, actor=actor, reason=reason, changes={"department": None}
+    )
 
 
 def appeal_merge(*, appeal: Appeal, into: Appeal, actor: Any, reason: str) -> Appeal:
@@ -769,69 +691,60 @@ def appeal_merge(*, appeal: Appeal, into: Appeal, actor: Any, reason: str) -> Ap
     if appeal.pk == into.pk:
         raise ValidationFailed("不能把诉求合并到它自己。", detail={"field": "into"})
     with transaction.atomic():
-        locked = {a.pk: a for a in Appeal.objects.select_for_update().filter(pk__in=[appeal.pk, into.pk])}
+        # both rows locked (in id order) before either is checked; transition() re-locks its own
+        locked = {
+            a.pk: a
+            for a in Appeal.objects.select_for_update().filter(pk__in=[appeal.pk, into.pk]).order_by("pk")
+        }
         appeal, into = locked[appeal.pk], locked[into.pk]
-        _check(actor, Action.MERGE, appeal)
-        _check(actor, Action.MERGE, into)
+        if not may(WORKFLOW, Action.MERGE, actor, into):
+            raise PermissionDenied(f"您无权对该诉求执行“{ACTION_LABELS[Action.MERGE]}”。")
         if into.status in (Status.MERGED, Status.CLOSED):
             raise ValidationFailed(
                 f"目标诉求 {into.number} 已{into.status_label}，不能作为合并目标。", detail={"field": "into"}
             )
-        target = next_status(appeal.status, Action.MERGE, reason=reason)
-        from_status = appeal.status
-        appeal.status = target
-        appeal.merged_into = into
-        appeal.closed_at = clock.now()
-        appeal.save(update_fields=["status", "merged_into", "closed_at"])
-        _event(
+        return transition(
+            WORKFLOW,
             appeal,
-            action=Action.MERGE,
+            Action.MERGE,
             actor=actor,
-            from_status=from_status,
             reason=reason,
             detail={"into": into.number},
+            changes={"merged_into": into, "closed_at": clock.now()},
+            notify=lambda a, move: _notify_submitter(
+                a, f"您的诉求 {a.number} 已与 {into.number} 合并办理", reason
+            ),
         )
-        _notify_submitter(appeal, f"您的诉求 {appeal.number} 已与 {into.number} 合并办理", reason)
-        return appeal
 
 
 def appeal_reopen(*, appeal: Appeal, actor: Any, reason: str, public_verified: bool = False) -> Appeal:
     """After 不满意: back to the same department with fresh deadlines counted from now."""
-    with transaction.atomic():
-        appeal = _lock(appeal)
-        _check(actor, Action.REOPEN, appeal, public_verified=public_verified)
-        target = next_status(appeal.status, Action.REOPEN, rating=appeal.rating, reason=reason)
-        if appeal.department_id is None:
+
+    def changes(a: Appeal) -> dict[str, Any]:
+        if a.department_id is None:
             raise ValidationFailed("该诉求没有承办部门，请先分办。")
-        from_status = appeal.status
         now = clock.now()
-        appeal.status = target
-        appeal.reopen_count += 1
-        appeal.dispatched_at = now
-        appeal.feedback_at = None
-        appeal.answered_at = None
-        appeal.feedback_due, appeal.resolution_due = compute_deadlines(appeal.category, appeal.region, now)
-        appeal.save(
-            update_fields=[
-                "status",
-                "reopen_count",
-                "dispatched_at",
-                "feedback_at",
-                "answered_at",
-                "feedback_due",
-                "resolution_due",
-            ]
-        )
-        _event(
-            appeal,
-            action=Action.REOPEN,
-            actor=actor,
-            from_status=from_status,
-            reason=reason,
-            actor_label="提交人",
-        )
-        _notify_department(appeal, f"诉求 {appeal.number} 重新办理", reason[:200])
-        return appeal
+        feedback_due, resolution_due = compute_deadlines(a.category, a.region, now)
+        return {
+            "reopen_count": a.reopen_count + 1,
+            "dispatched_at": now,
+            "feedback_at": None,
+            "answered_at": None,
+            "feedback_due": feedback_due,
+            "resolution_due": resolution_due,
+        }
+
+    return transition(
+        WORKFLOW,
+        appeal,
+        Action.REOPEN,
+        actor=actor,
+        reason=reason,
+        params={"public_verified": public_verified},
+        changes=changes,
+        actor_label_fallback="提交人",
+        notify=lambda a, move: _notify_department(a, f"诉求 {a.number} 重新办理", reason[:200]),
+    )
 
 
 def appeal_update_external(
@@ -853,9 +766,7 @@ def appeal_update_external(
             fields.append("contact_phone")
         if fields:
             appeal.save(update_fields=fields)
-            _event(
-                appeal, action="update", actor=actor, from_status=appeal.status, reason=text_addition[:500]
-            )
+            record_event(WORKFLOW, appeal, "update", actor=actor, reason=text_addition[:500])
         return appeal
 
 
@@ -886,7 +797,7 @@ def appeal_attach(*, appeal: Appeal, actor: Any, files: Sequence[Any]) -> list[A
         validate_attachments(files, already=appeal.attachments.count())
         saved = _save_attachments(appeal, files, written)
         names = "、".join(a.name for a in saved)
-        _event(appeal, action="attach", actor=actor, from_status=appeal.status, reason=f"上传附件：{names}")
+        record_event(WORKFLOW, appeal, "attach", actor=actor, reason=f"上传附件：{names}")
         return saved
 
 

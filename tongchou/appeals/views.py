@@ -28,13 +28,14 @@ from tongchou.appeals.states import (
     ACTION_LABELS,
     OPEN_STATUSES,
     STATUS_LABELS,
+    WORKFLOW,
     Action,
     Status,
-    allowed_actions,
 )
 from tongchou.core import clock
 from tongchou.core.audit import client_ip
 from tongchou.core.errors import NotFound, TongchouError
+from tongchou.core.workflow.engine import allowed_actions as workflow_allowed_actions
 
 HANDLING = ("enterprise", "department", "leader", "admin")
 STAFF = ("department", "leader", "admin")
@@ -220,9 +221,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     appeal = selectors.appeal_for_user(request.user, number)
     user = request.user
-    actions = [a for a in allowed_actions(appeal.status) if permissions.may(user, a, appeal)]
-    if Action.REOPEN in actions and appeal.rating != "dissatisfied":
-        actions.remove(Action.REOPEN)
+    actions = [Action(a) for a in workflow_allowed_actions(WORKFLOW, appeal, user)]
     departments = (
         routing_departments(appeal.region) if (set(actions) & {Action.DISPATCH, Action.TRANSFER}) else []
     )

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tongchou.core import clock
 from tongchou.core.errors import IllegalTransition
+from tongchou.core.models import WorkflowEventBase
+from tongchou.rules.states import WORKFLOW as DELIVERY_WORKFLOW
 
 
 class Rule(models.Model):
@@ -301,24 +303,8 @@ class DeliveryStatus(models.TextChoices):
     PAID = "paid", _("已拨付")
 
 
-# The state machine: status -> statuses it may move to.
-TRANSITIONS: dict[str, set[str]] = {
-    DeliveryStatus.AWAITING_CONFIRMATION: {DeliveryStatus.CONFIRMED, DeliveryStatus.DECLINED},
-    DeliveryStatus.CONFIRMED: {DeliveryStatus.IN_PUBLICITY},
-    DeliveryStatus.IN_PUBLICITY: {DeliveryStatus.OBJECTED, DeliveryStatus.PUBLICITY_PASSED},
-    DeliveryStatus.OBJECTED: {DeliveryStatus.OBJECTED, DeliveryStatus.IN_PUBLICITY, DeliveryStatus.REJECTED},
-    DeliveryStatus.PUBLICITY_PASSED: {DeliveryStatus.PAID},
-    DeliveryStatus.DECLINED: set(),
-    DeliveryStatus.REJECTED: set(),
-    DeliveryStatus.PAID: set(),
-}
-OPEN_STATUSES = {
-    DeliveryStatus.AWAITING_CONFIRMATION,
-    DeliveryStatus.CONFIRMED,
-    DeliveryStatus.IN_PUBLICITY,
-    DeliveryStatus.OBJECTED,
-    DeliveryStatus.PUBLICITY_PASSED,
-}
+# The delivery cycle's states and transitions are declared in rules/states.py (core.workflow).
+OPEN_STATUSES = set(DELIVERY_WORKFLOW.open_states)
 
 
 class Delivery(models.Model):
@@ -364,33 +350,19 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise_id}·{self.rule_id}·{self.get_status_display()}"
 
-    def can_move_to(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, set())
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
 
-class DeliveryEvent(models.Model):
-    """Every transition of a delivery: from, to, who, when, why."""
+class DeliveryEvent(WorkflowEventBase):
+    """Every transition of a delivery: from, to, which action, who, when, why (core.workflow)."""
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("操作人"),
-    )  # fmt: skip
-    actor_label = models.CharField(_("操作人说明"), max_length=100, blank=True)
-    at = models.DateTimeField(_("时间"), default=clock.now)
-    reason = models.TextField(_("理由"), blank=True)
-    detail = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(WorkflowEventBase.Meta):
         verbose_name = _("兑现流转记录")
         verbose_name_plural = _("兑现流转记录")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"

@@ -25,6 +25,8 @@ from tongchou.core.audit import audit_record
 from tongchou.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from tongchou.core.masking import mask_account
 from tongchou.core.signals import announce_enterprise_data_changed
+from tongchou.core.workflow.engine import lock as workflow_lock
+from tongchou.core.workflow.engine import transition
 from tongchou.rules import facts as schema
 from tongchou.rules.engine import RuleError, RuleSpec, evaluate, load_rules
 from tongchou.rules.models import (
@@ -41,10 +43,9 @@ from tongchou.rules.models import (
     RunStatus,
     VersionStatus,
 )
+from tongchou.rules.states import WORKFLOW as DELIVERY_WORKFLOW
 
 log = logging.getLogger("tongchou.rules")
-
-STATUS_LABELS = dict(DeliveryStatus.choices)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -659,6 +660,7 @@ def _open_deliveries_and_notify(run: MatchRun, decisions: list[Decision], *, pus
                 delivery=dlv,
                 from_status="",
                 to_status=DeliveryStatus.AWAITING_CONFIRMATION,
+                action="match",
                 actor_label="数据比对",
                 reason=f"比对运行 #{run.pk}（截至 {run.as_of}）符合条件",
                 detail={"run": run.pk, "decision": dlv.decision_id},
@@ -694,117 +696,50 @@ def _open_deliveries_and_notify(run: MatchRun, decisions: list[Decision], *, pus
 # ---------------------------------------------------------------------------------------------
 # the delivery cycle (数据比对 → 意愿确认 → 公示 → 异议 → 拨付)
 # ---------------------------------------------------------------------------------------------
-def _transition(delivery: Delivery, to: str, *, actor: Any, reason: str = "", detail: dict | None = None,
-                actor_label: str = "") -> Delivery:  # fmt: skip
-    if not delivery.can_move_to(to):
-        raise IllegalTransition(
-            f"当前状态“{STATUS_LABELS[delivery.status]}”不能变为“{STATUS_LABELS[to]}”。",
-            detail={"from": delivery.status, "to": to},
-        )
-    before = delivery.status
-    delivery.status = to
-    DeliveryEvent.objects.create(
-        delivery=delivery, from_status=before, to_status=to,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label or (str(actor) if getattr(actor, "is_authenticated", False) else "公众"),
-        reason=reason, detail=detail or {},
-    )  # fmt: skip
-    audit_record(
-        actor=actor, action=f"rules.delivery.{to}", obj=delivery, detail={"from": before, "reason": reason}
-    )
-    return delivery
+# Every move is one core.workflow.transition over rules/states.py's WORKFLOW (lock, who may, the
+# state table and guards, changes, DeliveryEvent + audit entry, notifications after commit).
 
 
-def _lock(delivery: Delivery) -> Delivery:
-    return Delivery.objects.select_for_update().get(pk=delivery.pk)
+def _move(delivery: Delivery, action: str, **kwargs: Any) -> Delivery:
+    return transition(DELIVERY_WORKFLOW, delivery, action, **kwargs)
 
 
-def _owner_check(delivery: Delivery, user: Any) -> None:
-    if getattr(user, "enterprise_id", None) != delivery.enterprise_id:
-        raise NotFound("找不到该兑现事项。")
-
-
-@transaction.atomic
 def delivery_confirm(*, delivery: Delivery, user: Any) -> Delivery:
     """The enterprise confirms it wants the benefit (意愿确认)."""
-    delivery = _lock(delivery)
-    _owner_check(delivery, user)
-    _transition(delivery, DeliveryStatus.CONFIRMED, actor=user, reason="企业确认享受")
-    delivery.confirmed_at = clock.now()
-    delivery.save(update_fields=["status", "confirmed_at"])
-    return delivery
+    return _move(
+        delivery,
+        "confirm",
+        actor=user,
+        reason="企业确认享受",
+        changes=lambda d: {"confirmed_at": clock.now()},
+    )
 
 
-@transaction.atomic
 def delivery_decline(*, delivery: Delivery, user: Any, reason: str = "") -> Delivery:
-    delivery = _lock(delivery)
-    _owner_check(delivery, user)
-    _transition(delivery, DeliveryStatus.DECLINED, actor=user, reason=reason or "企业放弃享受")
-    delivery.save(update_fields=["status"])
-    return delivery
+    return _move(delivery, "decline", actor=user, reason=reason or "企业放弃享受")
 
 
-def _calendar():
-    """The working-day calendar (chinese-calendar + overrides); weekdays if it is unavailable."""
-    try:
-        from tongchou.workdays.services import calendar
-
-        return calendar()
-    except Exception:  # pragma: no cover - the workdays app is part of the platform
-        log.warning("工作日日历不可用，公示期按周一至周五计算")
-
-        class Weekdays:
-            def add_working_days(self, day: dt.date, n: int) -> dt.date:
-                while n:
-                    day += dt.timedelta(days=1)
-                    n -= day.weekday() < 5
-                return day
-
-        return Weekdays()
-
-
-@transaction.atomic
 def delivery_start_publicity(*, delivery: Delivery, actor: Any, days: int | None = None,
                              start: dt.date | None = None) -> Delivery:  # fmt: skip
     """Put a confirmed case on the publicity list for ``days`` working days (公示)."""
-    delivery = _lock(delivery)
+    from tongchou.workdays.services import calendar
+
     days = days or delivery.publicity_days or publicity_days_default()
     if days < 1 or days > 60:
         raise ValidationFailed("公示期应为 1 到 60 个工作日。", code="publicity_days")
     start = start or clock.today()
-    end = _calendar().add_working_days(start, days)
-    _transition(delivery, DeliveryStatus.IN_PUBLICITY, actor=actor, reason=f"公示 {days} 个工作日，至 {end}",
-                detail={"start": start.isoformat(), "end": end.isoformat()})  # fmt: skip
-    delivery.publicity_days, delivery.publicity_start, delivery.publicity_end = days, start, end
-    delivery.save(update_fields=["status", "publicity_days", "publicity_start", "publicity_end"])
-    return delivery
-
-
-@transaction.atomic
-def objection_lodge(
-    *, delivery: Delivery, text: str, name: str = "", contact: str = "", user: Any = None
-) -> Objection:
-    """Anyone (also the anonymous public) may object while a case is on publicity."""
-    delivery = _lock(delivery)
-    text = (text or "").strip()
-    if len(text) < 5:
-        raise ValidationFailed("请写明异议的具体内容（至少 5 个字）。", code="objection_text")
-    if delivery.status not in (DeliveryStatus.IN_PUBLICITY, DeliveryStatus.OBJECTED):
-        raise IllegalTransition("该事项不在公示期内，不能提出异议。")
-    if delivery.publicity_end and clock.today() > delivery.publicity_end:
-        raise IllegalTransition(f"公示期已于 {delivery.publicity_end} 结束，不能再提出异议。")
-    objection = Objection.objects.create(
-        delivery=delivery, lodged_by=user if getattr(user, "is_authenticated", False) else None,
-        name=name.strip()[:64], contact=contact.strip()[:40], text=text,
-    )  # fmt: skip
-    _transition(
+    end = calendar().add_working_days(start, days)
+    return _move(
         delivery,
-        DeliveryStatus.OBJECTED,
-        actor=user,
-        reason="公示期间收到异议",
-        detail={"objection": objection.pk},
+        "start_publicity",
+        actor=actor,
+        reason=f"公示 {days} 个工作日，至 {end}",
+        detail={"start": start.isoformat(), "end": end.isoformat()},
+        changes={"publicity_days": days, "publicity_start": start, "publicity_end": end},
     )
-    delivery.save(update_fields=["status"])
+
+
+def _notify_publicity_starter(delivery: Delivery, text: str) -> None:
     from django.urls import reverse
 
     from tongchou.core.notifications import notify
@@ -816,6 +751,28 @@ def objection_lodge(
             body=f"“{delivery.rule_version.name}”公示期间收到异议：{text[:200]}",
             link=reverse("rules:delivery_detail", args=[delivery.pk]),
         )  # fmt: skip
+
+
+def objection_lodge(
+    *, delivery: Delivery, text: str, name: str = "", contact: str = "", user: Any = None
+) -> Objection:
+    """Anyone (also the anonymous public) may object while a case is on publicity."""
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValidationFailed("请写明异议的具体内容（至少 5 个字）。", code="objection_text")
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            delivery_id=delivery.pk, lodged_by=user if getattr(user, "is_authenticated", False) else None,
+            name=name.strip()[:64], contact=contact.strip()[:40], text=text,
+        )  # fmt: skip
+        _move(
+            delivery,
+            "object",
+            actor=user,
+            reason="公示期间收到异议",
+            detail={"objection": objection.pk},
+            notify=lambda d, move: _notify_publicity_starter(d, text),
+        )
     return objection
 
 
@@ -828,7 +785,7 @@ def objection_resolve(*, objection: Objection, actor: Any, upheld: bool, resolut
         raise IllegalTransition("该异议已处理。")
     if not (resolution or "").strip():
         raise ValidationFailed("请填写处理意见。", code="resolution_missing")
-    delivery = _lock(objection.delivery)
+    delivery = workflow_lock(DELIVERY_WORKFLOW, objection.delivery)
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     objection.resolved_by, objection.resolved_at, objection.resolution = (
         actor,
@@ -837,13 +794,16 @@ def objection_resolve(*, objection: Objection, actor: Any, upheld: bool, resolut
     )
     objection.save()
     if upheld:
-        _transition(delivery, DeliveryStatus.REJECTED, actor=actor, reason=f"异议成立：{resolution}")
-        from tongchou.core.notifications import notify
 
-        notify(
-            enterprise=delivery.enterprise, kind="rules.rejected", title=f"公示异议成立：{delivery.rule_version.name}",
-            body=f"经核实，公示期间的异议成立，本次不予兑现。处理意见：{resolution}",
-        )  # fmt: skip
+        def tell_enterprise(d: Delivery, move: Any) -> None:
+            from tongchou.core.notifications import notify
+
+            notify(
+                enterprise=d.enterprise, kind="rules.rejected", title=f"公示异议成立：{d.rule_version.name}",
+                body=f"经核实，公示期间的异议成立，本次不予兑现。处理意见：{resolution}",
+            )  # fmt: skip
+
+        _move(delivery, "uphold", actor=actor, reason=f"异议成立：{resolution}", notify=tell_enterprise)
         delivery.objections.filter(status=ObjectionStatus.OPEN).update(
             status=ObjectionStatus.UPHELD,
             resolved_by=actor,
@@ -851,27 +811,21 @@ def objection_resolve(*, objection: Objection, actor: Any, upheld: bool, resolut
             resolution="随同另一异议成立",
         )
     elif not delivery.objections.filter(status=ObjectionStatus.OPEN).exists():
-        _transition(delivery, DeliveryStatus.IN_PUBLICITY, actor=actor, reason=f"异议不成立：{resolution}")
-    delivery.save(update_fields=["status"])
+        _move(delivery, "dismiss", actor=actor, reason=f"异议不成立：{resolution}")
     return objection
 
 
-@transaction.atomic
 def delivery_close_publicity(
     *, delivery: Delivery, actor: Any = None, today: dt.date | None = None
 ) -> Delivery:
-    delivery = _lock(delivery)
-    today = today or clock.today()
-    if (
-        delivery.status == DeliveryStatus.IN_PUBLICITY
-        and delivery.publicity_end
-        and today <= delivery.publicity_end
-    ):
-        raise IllegalTransition(f"公示期至 {delivery.publicity_end}，期满后才能结束公示。")
-    _transition(delivery, DeliveryStatus.PUBLICITY_PASSED, actor=actor, reason="公示期满无异议",
-                actor_label="" if actor else "系统")  # fmt: skip
-    delivery.save(update_fields=["status"])
-    return delivery
+    return _move(
+        delivery,
+        "close_publicity",
+        actor=actor,
+        reason="公示期满无异议",
+        params={"today": today or clock.today()},
+        actor_label_fallback="" if actor else "系统",
+    )
 
 
 def publicity_close_due(*, today: dt.date | None = None) -> int:
@@ -884,38 +838,51 @@ def publicity_close_due(*, today: dt.date | None = None) -> int:
     return n
 
 
-@transaction.atomic
 def delivery_approve_payout(*, delivery: Delivery, actor: Any, amount: Decimal | float | str | None = None,
                             paid_on: dt.date | None = None, account: str = "") -> Delivery:  # fmt: skip
     """Approve and record the payout (拨付): amount, date, masked account, approver."""
-    delivery = _lock(delivery)
-    if delivery.status != DeliveryStatus.PUBLICITY_PASSED:
-        raise IllegalTransition(f"当前状态“{STATUS_LABELS[delivery.status]}”不能拨付，须公示期满且无异议。")
-    try:
-        value = Decimal(str(amount)) if amount not in (None, "") else delivery.amount
-    except Exception:
-        raise ValidationFailed(f"拨付金额“{amount}”不是数字。", code="payout_amount") from None
-    if value is None or value <= 0:
-        raise ValidationFailed("拨付金额必须大于 0。", code="payout_amount")
-    if delivery.amount is not None and value > delivery.amount:
-        raise ValidationFailed(f"拨付金额不能超过核定金额 {delivery.amount:,.2f} 元。", code="payout_amount")
-    digits = "".join(ch for ch in (account or "") if ch.isdigit())
-    if len(digits) < 8:
-        raise ValidationFailed("请填写收款银行账号（至少 8 位数字）。", code="payout_account")
-    delivery.payout_amount = value
-    delivery.paid_on = paid_on or clock.today()
-    delivery.account_masked = mask_account(digits)
-    delivery.approved_by, delivery.approved_at = actor, clock.now()
-    _transition(delivery, DeliveryStatus.PAID, actor=actor, reason=f"拨付 {value:,.2f} 元",
-                detail={"amount": str(value), "paid_on": delivery.paid_on.isoformat(), "account": delivery.account_masked})  # fmt: skip
-    delivery.save()
-    from tongchou.core.notifications import notify
+    with transaction.atomic():
+        delivery = workflow_lock(DELIVERY_WORKFLOW, delivery)
+        DELIVERY_WORKFLOW.check(delivery.status, "pay")  # a wrong state before a wrong amount
+        try:
+            value = Decimal(str(amount)) if amount not in (None, "") else delivery.amount
+        except Exception:
+            raise ValidationFailed(f"拨付金额“{amount}”不是数字。", code="payout_amount") from None
+        if value is None or value <= 0:
+            raise ValidationFailed("拨付金额必须大于 0。", code="payout_amount")
+        if delivery.amount is not None and value > delivery.amount:
+            raise ValidationFailed(
+                f"拨付金额不能超过核定金额 {delivery.amount:,.2f} 元。", code="payout_amount"
+            )
+        digits = "".join(ch for ch in (account or "") if ch.isdigit())
+        if len(digits) < 8:
+            raise ValidationFailed("请填写收款银行账号（至少 8 位数字）。", code="payout_account")
+        paid_on = paid_on or clock.today()
+        masked = mask_account(digits)
 
-    notify(
-        enterprise=delivery.enterprise, kind="rules.paid", title=f"政策资金已拨付：{value:,.2f} 元",
-        body=f"“{delivery.rule_version.name}”资金已于 {delivery.paid_on} 拨付至账户 {delivery.account_masked}。",
-    )  # fmt: skip
-    return delivery
+        def tell_enterprise(d: Delivery, move: Any) -> None:
+            from tongchou.core.notifications import notify
+
+            notify(
+                enterprise=d.enterprise, kind="rules.paid", title=f"政策资金已拨付：{value:,.2f} 元",
+                body=f"“{d.rule_version.name}”资金已于 {d.paid_on} 拨付至账户 {d.account_masked}。",
+            )  # fmt: skip
+
+        return _move(
+            delivery,
+            "pay",
+            actor=actor,
+            reason=f"拨付 {value:,.2f} 元",
+            detail={"amount": str(value), "paid_on": paid_on.isoformat(), "account": masked},
+            changes={
+                "payout_amount": value,
+                "paid_on": paid_on,
+                "account_masked": masked,
+                "approved_by": actor,
+                "approved_at": clock.now(),
+            },
+            notify=tell_enterprise,
+        )
 
 
 def delivery_for_enterprise_user(user: Any, delivery_id: int) -> Delivery:

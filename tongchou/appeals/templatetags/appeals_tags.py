@@ -36,9 +36,9 @@ def due_state(appeal, now):
 
 @register.filter
 def action_label(code: str) -> str:
-    from tongchou.appeals.states import ACTION_LABELS, Action
+    from tongchou.appeals.states import ACTION_LABELS, ESCALATION_LABELS, Action
 
-    extra = {"submit": "提交", "update": "补充", "attach": "上传附件"}
+    extra = {"submit": "提交", "update": "补充", "attach": "上传附件", **ESCALATION_LABELS}
     try:
         return ACTION_LABELS[Action(code)]
     except ValueError:

@@ -1,5 +1,6 @@
-"""The deadline worker: 24 h warnings, overdue escalation to the department head and the command
-centre, exactly once across restarts and concurrent workers."""
+"""The appeals' deadline job (core.workflow's escalation pass configured by states.WORKFLOW): 24 h
+warnings, overdue escalation to the department head and the command centre, exactly once across
+restarts and concurrent workers, and written into the order's history."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import pytest
 import time_machine
 
 from tongchou.appeals import services
-from tongchou.appeals.models import Escalation
 from tongchou.appeals.worker import run_once
 from tongchou.core.clock import SHANGHAI
-from tongchou.core.models import Notification
+from tongchou.core.models import Escalation, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_overdue_escalates_to_head_and_command_centre_once(dispatched, staff):
     # a restart (a new run) neither repeats nor misses it
     assert run_once(at("2020-05-08T09:01"))["feedback_overdue"] == 0
     assert run_once(at("2020-05-09T09:00"))["feedback_overdue"] == 0
-    assert Escalation.objects.filter(appeal=dispatched, kind="feedback_overdue").count() == 1
+    assert Escalation.objects.filter(object_id=dispatched.pk, kind="feedback_overdue").count() == 1
     assert sum("超过反馈期限" in t for t in titles(staff["head"])) == 1
 
 
@@ -100,7 +100,9 @@ def test_escalation_row_is_unique_so_a_second_worker_cannot_repeat(dispatched, s
 
     run_once(at("2020-05-08T09:00"))
     with pytest.raises(IntegrityError), transaction.atomic():
-        Escalation.objects.create(appeal=dispatched, kind="feedback_overdue", due=dispatched.feedback_due)
+        Escalation.objects.create(
+            workflow="appeal", object_id=dispatched.pk, kind="feedback_overdue", due=dispatched.feedback_due
+        )
 
 
 def test_reopen_gets_new_deadline_and_new_escalation(dispatched, staff, users):
@@ -117,34 +119,43 @@ def test_reopen_gets_new_deadline_and_new_escalation(dispatched, staff, users):
     assert run_once(at("2020-05-14T09:00"))["feedback_overdue"] == 1
 
 
-def test_worker_loop_survives_a_failing_pass_and_stops(monkeypatch):
-    import threading
-
-    from tongchou.appeals import worker
-
-    calls = []
-    stop = threading.Event()
-
-    def fake_run_once():
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("database restarting")
-        stop.set()
-        return {}
-
-    monkeypatch.setattr(worker, "run_once", fake_run_once)
-    worker.run_forever(interval=0, stop=stop)
-    assert len(calls) == 2
+def test_overdue_escalation_appears_in_the_orders_history(dispatched, staff, client_as):
+    run_once(at("2020-05-08T09:00"))
+    run_once(at("2020-05-08T10:00"))
+    ev = dispatched.events.get(action="feedback_overdue")
+    assert ev.actor is None and ev.actor_label == "系统"
+    assert ev.from_status == ev.to_status == "dispatched"
+    assert "超过反馈期限" in ev.reason
+    assert dispatched.events.filter(action="feedback_overdue").count() == 1
+    page = client_as("leader").get(f"/appeals/{dispatched.number}/").content.decode()
+    assert "反馈超期督办" in page
 
 
-def test_serve_starts_the_worker_thread(monkeypatch):
-    from django.conf import settings
+def test_transfer_keeps_the_deadline_so_no_second_escalation(dispatched, staff, users, other_department):
+    run_once(at("2020-05-08T09:00"))
+    with time_machine.travel(at("2020-05-08T10:00"), tick=False):
+        services.appeal_transfer(
+            appeal=dispatched, actor=users["leader"], department=other_department, reason="职责不符"
+        )
+    assert run_once(at("2020-05-08T11:00"))["feedback_overdue"] == 0
 
-    from tongchou.appeals import worker
 
-    assert "tongchou.appeals.worker.start_worker_thread" in settings.TONGCHOU_BACKGROUND_WORKERS
-    started = []
-    monkeypatch.setattr(worker, "run_forever", lambda interval: started.append(interval))
-    thread = worker.start_worker_thread(interval=5)
-    thread.join(timeout=5)
-    assert thread.daemon and started == [5]
+def test_an_order_answered_between_the_query_and_the_escalation_is_not_escalated(dispatched, staff):
+    from tongchou.appeals.states import WORKFLOW
+    from tongchou.core.workflow.deadlines import due_objects, escalate
+
+    rule = WORKFLOW.escalation("feedback_overdue")
+    now = at("2020-05-08T09:00")
+    [found] = due_objects(WORKFLOW, rule, now)
+    with time_machine.travel(at("2020-05-08T08:59"), tick=False):
+        services.appeal_accept(appeal=dispatched, actor=staff["handler"])
+    assert escalate(WORKFLOW, rule, found, now) is False
+    assert not Escalation.objects.exists()
+    assert not any("超过反馈期限" in t for t in titles(staff["head"]))
+
+
+def test_appeals_jobs_are_registered_with_the_scheduler():
+    from tongchou.core.scheduler import registered_jobs
+
+    names = {j.name for j in registered_jobs()}
+    assert {"appeals.deadlines", "appeals.stats"} <= names

@@ -17,10 +17,10 @@ log = logging.getLogger("tongchou.serve")
 
 
 def start_background_workers() -> list[threading.Thread]:
-    threads = []
-    for path in settings.TONGCHOU_BACKGROUND_WORKERS:
-        threads.append(import_string(path)())
-    return threads
+    """The one scheduler loop (core.scheduler) over every registered job, in a daemon thread."""
+    from tongchou.core.scheduler import start_scheduler_thread
+
+    return [start_scheduler_thread()]
 
 
 def prepare_for_serving() -> None:
@@ -63,8 +63,9 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 
 class Command(BaseCommand):
     help = (
-        "启动平台 Web 服务（waitress），并启动后台任务（诉求期限提醒与督办等）。"
-        "--workers N（Linux）启动 N 个服务进程共享同一端口，后台任务只在主进程运行一份。"
+        "启动平台 Web 服务（waitress），并在本进程运行后台任务循环（诉求期限提醒与督办、定时比对等，"
+        "见 tongchou worker --list）。--workers N（Linux）启动 N 个服务进程共享同一端口，"
+        "后台任务循环只在主进程运行一份；多台服务器同时运行时每项任务也只运行一次。"
     )
 
     def add_arguments(self, parser):
@@ -77,7 +78,9 @@ class Command(BaseCommand):
             default=1,
             help="服务进程数（默认 1；大于 1 时需 Linux 的 SO_REUSEPORT，一般取 CPU 核数）",
         )
-        parser.add_argument("--no-worker", action="store_true", help="不在本进程启动后台任务")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="不在本进程运行后台任务（另行运行 tongchou worker）"
+        )
         parser.add_argument("--no-migrate", action="store_true", help="启动前不自动迁移数据库")
 
     def handle(
@@ -113,7 +116,7 @@ class Command(BaseCommand):
 
     def _serve_forked(self, application, serve, host, port, threads, workers, no_worker) -> None:
         """The parent binds first (so a busy port fails at once), forks the serving processes, then
-        runs the background workers itself: exactly one copy whatever N is. A serving process that
+        runs the scheduler loop itself: one loop whatever N is. A serving process that
         dies is replaced; SIGTERM/SIGINT stop them all."""
         from django.db import connections
 
