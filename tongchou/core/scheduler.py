@@ -193,6 +193,15 @@ class RunResult:
     seconds: float = 0.0
 
 
+def close_old_connections() -> None:
+    """Django's ``close_old_connections`` (drop broken or expired connections between jobs), except
+    inside a transaction someone else opened (a test's): closing there would break it."""
+    from django.db import close_old_connections as close, connections
+
+    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        close()
+
+
 def _calendar_is_workday(day: date) -> bool:
     from tongchou.workdays.services import calendar
 
@@ -265,7 +274,6 @@ class Scheduler:
         )
 
     def _run(self, job: Job, started: datetime) -> RunResult:
-        from django.db import close_old_connections
         from django.db.models import F
 
         from tongchou.core.models import ScheduledJob
@@ -338,8 +346,6 @@ class Scheduler:
 
     def run_forever(self, stop: threading.Event | None = None) -> None:
         """Poll every ``poll`` seconds until *stop* is set; nothing a job does stops the loop."""
-        from django.db import close_old_connections
-
         stop = stop or threading.Event()
         log.info("后台任务循环已启动（%s）：%s", self.owner, "、".join(j.label for j in self.jobs))
         while not stop.is_set():
