@@ -196,7 +196,8 @@ class RunResult:
 def close_old_connections() -> None:
     """Django's ``close_old_connections`` (drop broken or expired connections between jobs), except
     inside a transaction someone else opened (a test's): closing there would break it."""
-    from django.db import close_old_connections as close, connections
+    from django.db import close_old_connections as close
+    from django.db import connections
 
     if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
         close()
