@@ -325,15 +325,33 @@ class Scheduler:
         return RunResult(job, True, value=value, text=text, seconds=seconds)
 
     def run_pending(self, now: datetime | None = None) -> list[RunResult]:
-        """Run every job that is due and not held by another process; what ran."""
-        if not self._ready:
+        """Run every job that is due and not held by another process; what ran. One read per poll;
+        a write only to claim a job that the read found due (SQLite's writers queue one at a time)."""
+        from tongchou.core.models import ScheduledJob
+
+        rows = {
+            name: (next_run_at, lease_until)
+            for name, next_run_at, lease_until in ScheduledJob.objects.filter(
+                name__in=[j.name for j in self.jobs]
+            ).values_list("name", "next_run_at", "lease_until")
+        }
+        if not self._ready or len(rows) < len(self.jobs):
             self.ensure_rows(now)
+            return self.run_pending(now) if self._rows_complete() else []
         results = []
         for job in self.jobs:
             started = now or clock.now()
+            due, lease = rows[job.name]
+            if due is None or due > started or (lease is not None and lease >= started):
+                continue
             if self._claim(job, started, force=False):
                 results.append(self._run(job, started))
         return results
+
+    def _rows_complete(self) -> bool:
+        from tongchou.core.models import ScheduledJob
+
+        return ScheduledJob.objects.filter(name__in=[j.name for j in self.jobs]).count() == len(self.jobs)
 
     def run_job(self, name: str, *, now: datetime | None = None) -> RunResult:
         """Run one job now, whatever its schedule, unless another process holds it right now."""
