@@ -230,7 +230,7 @@ WORKFLOW = Workflow(
 
 # The table as data, for readers and tests: action -> (source statuses, target status).
 TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
-    Action(a): (frozenset(Status(s) for s in t.sources), Status(t.target))
+    Action(a): (frozenset(Status(s) for s in t.sources), Status(t.target or ""))
     for a, t in WORKFLOW.transitions.items()
 }
 # Actions that must say why (recorded in the history).
