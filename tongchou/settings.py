@@ -214,6 +214,11 @@ TONGCHOU_SCHEDULED_JOBS: list[str] = [
     "tongchou.appeals.worker.JOBS",
     "tongchou.rules.tasks.JOBS",
 ]
+# What the kernel (core, which imports no other app) asks of the apps: the user's role, for
+# workflow transitions declared with role names, and the working-day calendar, for deadlines and
+# working-days-only jobs (core/hooks.py).
+TONGCHOU_ROLE_OF = "tongchou.accounts.roles.role_of"
+TONGCHOU_WORKDAY_CALENDAR = "tongchou.workdays.services.calendar"
 # What `tongchou serve` runs once before serving (and before forking its serving processes): each
 # app's warm-up, so no request pays a dictionary load or a cache build.
 TONGCHOU_SERVING_WARMUPS: list[str] = [

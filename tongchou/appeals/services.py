@@ -88,7 +88,6 @@ def appeal_number_for(appeal: Appeal) -> str:
 
 
 _policy_cache: dict[str, tuple[float, list[tuple[str, str | None, int, int]]]] = {}
-_region_chain: dict[str, list[str]] = {}
 
 
 def clear_deadline_cache(*args: Any, **kwargs: Any) -> None:
@@ -108,25 +107,13 @@ def _policies() -> list[tuple[str, str | None, int, int]]:
     return hit[1]
 
 
-def _chain(region: Any) -> list[str]:
-    """The region's code and its ancestors' (the GB/T 2260 tree does not change while running)."""
-    codes = _region_chain.get(region.code)
-    if codes is None:
-        codes, node = [], region
-        while node is not None:
-            codes.append(node.code)
-            node = node.parent
-        _region_chain[region.code] = codes
-    return codes
-
-
 def deadline_days(category: str, region: Any) -> tuple[int, int]:
     """(feedback, resolution) working days: the most specific DeadlinePolicy, else the defaults.
 
     Specificity: the nearest region first (the region itself, then its ancestors, then "any
     region"), and within one region a row for the category before a row for any category.
     """
-    codes = _chain(region)
+    codes = region.ancestor_codes()  # nearest first; the tree is cached per process
     rows = [r for r in _policies() if r[0] in (category, "") and (r[1] is None or r[1] in codes)]
 
     def rank(r: tuple[str, str | None, int, int]) -> tuple[int, int]:

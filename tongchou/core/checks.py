@@ -8,7 +8,7 @@ docs/ARCHITECTURE.md ("System checks").
 | tongchou.E002 | `DATABASE_URL` cannot be parsed, or names an engine other than SQLite/PostgreSQL |
 | tongchou.E003 | a `TONGCHOU_DEMO_STEPS` path does not import |
 | tongchou.E004 | a `TONGCHOU_DASHBOARD_PROVIDERS` module does not import, or a NAV entry names no URL |
-| tongchou.E005 | a `TONGCHOU_BACKGROUND_WORKERS` / `TONGCHOU_SERVING_WARMUPS` path does not import |
+| tongchou.E005 | a `TONGCHOU_SCHEDULED_JOBS` / `TONGCHOU_SERVING_WARMUPS` / `TONGCHOU_ROLE_OF` / `TONGCHOU_WORKDAY_CALENDAR` path does not import, or two scheduled jobs share a name |
 """
 
 from __future__ import annotations
@@ -105,6 +105,25 @@ def check_dashboard_providers(app_configs: Any, **kwargs: Any) -> list[Error]:
 
 @register()
 def check_background_paths(app_configs: Any, **kwargs: Any) -> list[Error]:
-    return _import_errors("TONGCHOU_BACKGROUND_WORKERS", "tongchou.E005", what="后台任务") + _import_errors(
-        "TONGCHOU_SERVING_WARMUPS", "tongchou.E005", what="启动预热"
+    errors = (
+        _import_errors("TONGCHOU_SCHEDULED_JOBS", "tongchou.E005", what="后台任务列表")
+        + _import_errors("TONGCHOU_SERVING_WARMUPS", "tongchou.E005", what="启动预热")
+        + [
+            Error(
+                f"内核钩子 {path} 无法导入：{problem}",
+                hint="检查 settings.TONGCHOU_ROLE_OF / TONGCHOU_WORKDAY_CALENDAR。",
+                obj=path,
+                id="tongchou.E005",
+            )
+            for path, problem in check_paths([settings.TONGCHOU_ROLE_OF, settings.TONGCHOU_WORKDAY_CALENDAR])
+        ]
     )
+    if errors:
+        return errors
+    from tongchou.core.scheduler import registered_jobs
+
+    try:
+        registered_jobs()
+    except ValueError as exc:  # two jobs with one name
+        return [Error(f"后台任务登记有误：{exc}", obj="TONGCHOU_SCHEDULED_JOBS", id="tongchou.E005")]
+    return []

@@ -163,7 +163,7 @@ def registered_jobs() -> list[Job]:
     from django.utils.module_loading import import_string
 
     jobs: list[Job] = []
-    for path in getattr(settings, "TONGCHOU_SCHEDULED_JOBS", ()):
+    for path in settings.TONGCHOU_SCHEDULED_JOBS:
         found = import_string(path)
         jobs.extend(found() if callable(found) else found)
     names = [j.name for j in jobs]
@@ -204,9 +204,9 @@ def close_old_connections() -> None:
 
 
 def _calendar_is_workday(day: date) -> bool:
-    from tongchou.workdays.services import calendar
+    from tongchou.core.hooks import workday_calendar
 
-    return calendar().is_workday(day)
+    return workday_calendar().is_workday(day)
 
 
 class Scheduler:

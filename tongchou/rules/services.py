@@ -613,7 +613,7 @@ def _insert_decisions(decisions: list[Decision], batch: int = 2000) -> None:
 
 
 def publicity_days_default() -> int:
-    return int(getattr(settings, "TONGCHOU_PUBLICITY_WORKING_DAYS", 5))
+    return settings.TONGCHOU_PUBLICITY_WORKING_DAYS
 
 
 def _open_deliveries_and_notify(run: MatchRun, decisions: list[Decision], *, push: bool) -> int:

@@ -25,7 +25,7 @@ CHECK_EVERY = 3600.0
 
 
 def interval_seconds() -> int:
-    return int(getattr(settings, "TONGCHOU_MATCH_INTERVAL_SECONDS", 24 * 3600))
+    return settings.TONGCHOU_MATCH_INTERVAL_SECONDS
 
 
 def close_publicity(now: dt.datetime | None = None) -> str:

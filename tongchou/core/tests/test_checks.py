@@ -26,7 +26,7 @@ def test_a_sender_that_does_not_import_is_an_error(settings):
 
 def test_demo_steps_and_background_paths_must_import(settings):
     settings.TONGCHOU_DEMO_STEPS = [*settings.TONGCHOU_DEMO_STEPS, "tongchou.rules.demo.no_such_step"]
-    settings.TONGCHOU_BACKGROUND_WORKERS = ["tongchou.appeals.worker.nope"]
+    settings.TONGCHOU_SCHEDULED_JOBS = ["tongchou.appeals.worker.nope"]
     assert sorted(_ids()) == ["tongchou.E003", "tongchou.E005"]
 
 

@@ -33,9 +33,9 @@ BATCH = 500
 
 def deadline(start: datetime, working_days: int) -> datetime:
     """23:59:59 of the *working_days*-th working day strictly after *start*'s day (local time)."""
-    from tongchou.workdays.services import calendar
+    from tongchou.core.hooks import workday_calendar
 
-    return calendar().deadline(clock.localize(start), working_days)
+    return workday_calendar().deadline(clock.localize(start), working_days)
 
 
 def deadline_in_hours(start: datetime, hours: float) -> datetime:

@@ -35,7 +35,7 @@ def actor_label(actor: Any, fallback: str = "") -> str:
 
 
 def _role(user: Any) -> str:
-    from tongchou.accounts.roles import role_of
+    from tongchou.core.hooks import role_of
 
     return role_of(user)
 

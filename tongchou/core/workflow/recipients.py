@@ -42,15 +42,6 @@ def department_heads(attr: str = "department") -> Recipients:
     return pick
 
 
-def region_chain(region: Any) -> list[str]:
-    """The region's code and its ancestors' codes, nearest first."""
-    codes, node = [], region
-    while node is not None:
-        codes.append(node.code)
-        node = node.parent
-    return codes
-
-
 def region_leaders(attr: str = "region") -> Recipients:
     """The command-centre leaders of the object's region and of every region above it (district,
     city, province)."""
@@ -59,7 +50,7 @@ def region_leaders(attr: str = "region") -> Recipients:
         region = getattr(obj, attr, None)
         if region is None:
             return []
-        return list(_users().filter(role="leader", region_id__in=region_chain(region)))
+        return list(_users().filter(role="leader", region_id__in=[region.code, *region.ancestor_codes()]))
 
     return pick
 
