@@ -320,8 +320,7 @@ class Scheduler:
             if job.every is not None
             else next_run(job, now, self.is_workday),
         )
-        if text and text != "完成":
-            log.info("后台任务“%s”：%s", job.label, text)
+        log.debug("后台任务“%s”：%s", job.label, text)  # stored in its row; routine runs stay out of the log
         return RunResult(job, True, value=value, text=text, seconds=seconds)
 
     def run_pending(self, now: datetime | None = None) -> list[RunResult]:
