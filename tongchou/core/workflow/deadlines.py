@@ -132,6 +132,8 @@ def escalation_pass(workflow: Workflow, now: datetime | None = None) -> dict[str
             if len(batch) < BATCH or done == 0:
                 break
         counts[rule.kind] = sent
+        if sent:
+            log.info("%s：%s %s 件", workflow.label, rule.label, sent)
     return counts
 
 
