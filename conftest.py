@@ -45,6 +45,15 @@ def _fresh_caches():
     enterprise_data_changed.send(sender="tests")
 
 
+@pytest.fixture(autouse=True)
+def _real_clock():
+    """A test that runs the demo command moves this process's clock into 2020; put it back."""
+    yield
+    from tongchou.core import clock
+
+    clock.reset_demo_clock()
+
+
 @pytest.fixture
 def reference_data(db):
     """Regions, departments and industries. A data migration loads them, but transactional tests

@@ -7,4 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from tongchou.core import checks  # noqa: F401  (registers system checks)
+        from django.conf import settings
+
+        from tongchou.core import (
+            checks,  # noqa: F401  (registers system checks)
+            clock,
+        )
+
+        clock.load_demo_clock(settings.TONGCHOU_HOME)

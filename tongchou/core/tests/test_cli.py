@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -66,6 +67,12 @@ def test_demo_creates_a_working_login_for_every_role(tmp_path, settings, referen
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("demo", no_serve=True)
     call_command("demo", no_serve=True)  # idempotent: a second run neither fails nor duplicates
+    # the demo lives in the seeds' period, for this process and (through the file) every later one
+    from tongchou.core import clock
+
+    assert clock.demo_date() == dt.date(2020, 4, 15)
+    assert dt.date(2020, 4, 15) <= clock.today() <= dt.date(2020, 4, 16)
+    assert (tmp_path / "demo_clock.json").exists()
     accounts = demo_accounts_if_enabled()
     roles = {a["username"]: a for a in accounts}
     from tongchou.accounts.models import User
