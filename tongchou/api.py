@@ -84,14 +84,24 @@ def _mount() -> None:
     from tongchou.accounts.api import router as accounts
     from tongchou.appeals.api import router as appeals
     from tongchou.enterprises.api import router as enterprises
+    from tongchou.epidemic.api import router as epidemic
+    from tongchou.financing.api import router as financing
+    from tongchou.operations.api import router as operations
     from tongchou.policies.api import router as policies
+    from tongchou.projects.api import router as projects
     from tongchou.rules.api import router as rules
+    from tongchou.supervision.api import router as supervision
 
     api.add_router("/core/", accounts)  # /api/core/me
     api.add_router("/enterprises/", enterprises)
     api.add_router("/policies/", policies)
     api.add_router("/rules/", rules)
     api.add_router("/appeals/", appeals)
+    api.add_router("/operations/", operations)
+    api.add_router("/epidemic/", epidemic)
+    api.add_router("/financing/", financing)
+    api.add_router("/projects/", projects)
+    api.add_router("/supervision/", supervision)
 
 
 _mount()

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "tongchou.appeals",
     "tongchou.workdays",
     "tongchou.dashboard",
+    "tongchou.operations",
+    "tongchou.epidemic",
+    "tongchou.projects",
+    "tongchou.supervision",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +217,11 @@ LOGGING = {
 TONGCHOU_SCHEDULED_JOBS: list[str] = [
     "tongchou.appeals.worker.JOBS",
     "tongchou.rules.tasks.JOBS",
+    "tongchou.operations.jobs.JOBS",
+    "tongchou.epidemic.jobs.JOBS",
+    "tongchou.financing.jobs.JOBS",
+    "tongchou.projects.jobs.JOBS",
+    "tongchou.supervision.jobs.JOBS",
 ]
 # What the kernel (core, which imports no other app) asks of the apps: the user's role, for
 # workflow transitions declared with role names, and the working-day calendar, for deadlines and
@@ -235,6 +244,11 @@ TONGCHOU_DEMO_STEPS: list[str] = [
     "tongchou.policies.demo.step_policies",
     "tongchou.rules.demo.seed",  # keep after the policies step
     "tongchou.appeals.demo.seed",  # after accounts and policies
+    "tongchou.epidemic.demo.seed",  # towns' grades first: operations and others read them
+    "tongchou.operations.demo.seed",
+    "tongchou.financing.demo.seed",
+    "tongchou.projects.demo.seed",
+    "tongchou.supervision.demo.seed",  # last: its ledger links to every other module's data
 ]
 
 # What the home page, the command centre and the navigation are made of: each app's provider module
@@ -247,6 +261,11 @@ TONGCHOU_DASHBOARD_PROVIDERS: list[str] = [
     "tongchou.policies.dashboard",
     "tongchou.rules.dashboard",
     "tongchou.appeals.dashboard",
+    "tongchou.operations.dashboard",
+    "tongchou.epidemic.dashboard",
+    "tongchou.financing.dashboard",
+    "tongchou.projects.dashboard",
+    "tongchou.supervision.dashboard",
 ]
 
 # --- settings the apps read, with their defaults (set them here or in the environment) ---------

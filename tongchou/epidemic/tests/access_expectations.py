@@ -1,0 +1,5 @@
+"""Who may open the epidemic URLs (core/tests/test_access_matrix.py; rows with accounts/tests/expect.py)."""
+
+from __future__ import annotations
+
+EXPECTED: dict[str, dict[str, int]] = {}
