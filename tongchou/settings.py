@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongchou.dashboard.context_processors.navigation",
+                "tongchou.core.care.care_mode",
             ],
         },
     }

@@ -383,9 +383,11 @@ def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
             "d": dlv,
             "decision": dlv.decision,
             "events": dlv.events.select_related("actor"),
-            "objections": dlv.objections.all(),
+            # one form per objection, with ids of its own (the field names stay the same)
+            "objections": [
+                (o, forms.ResolveForm(auto_id=f"objection-{o.pk}-%s")) for o in dlv.objections.all()
+            ],
             "payout_form": forms.PayoutForm(initial={"amount": dlv.amount, "paid_on": clock.today()}),
-            "resolve_form": forms.ResolveForm(),
             "can_act": role_of(request.user) in OPERATORS,
             "today": clock.today(),
         },

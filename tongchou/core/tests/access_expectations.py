@@ -12,6 +12,8 @@ EXPECTED = {
     "accounts:notifications": logged_in(200),
     # POST-only: GET is refused for those let through the role check
     "accounts:notifications_read": logged_in(405),
+    # POST-only, open to everyone (the 关怀模式 switch in the header)
+    "core:care_mode": everyone(405),
     # logged-in users are redirected away from the login form
     "accounts:login": row(anonymous=200, default=302),
     "accounts:logout": everyone(405),  # logout is POST-only
