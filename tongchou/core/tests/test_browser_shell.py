@@ -28,7 +28,7 @@ def test_enterprise_user_on_a_phone_opens_the_menu(browser, live_server, users, 
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert not page.locator("nav.mainnav").is_visible()
-    page.click("label.nav-toggle-label")
+    page.click("button.nav-toggle")
     assert page.locator("nav.mainnav").is_visible()
     assert "我的企业" in page.locator("nav.mainnav").inner_text()
     page.screenshot(path=screenshot_dir / "home-enterprise-phone.png", full_page=True)
@@ -42,3 +42,27 @@ def test_pages_load_no_remote_resources(page, live_server):
     page.wait_for_load_state("networkidle")
     assert remote == []
     assert page.evaluate("typeof htmx") == "object"  # vendored htmx loaded from our static files
+
+
+def test_care_mode_switch_is_kept_across_pages_for_an_anonymous_visitor(page, live_server, screenshot_dir):
+    from tongchou.core.testing.site import PHONE
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/policies/")
+    switch = page.locator(".care-switch button")
+    assert switch.get_attribute("aria-pressed") == "false"
+    normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    switch.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/policies/")  # back on the page the switch was on
+    assert page.evaluate("document.documentElement.classList.contains('care')")
+    assert page.locator(".care-switch button").get_attribute("aria-pressed") == "true"
+    body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert body >= 18 > normal
+    page.goto(f"{live_server.url}/appeals/public/new/")  # kept on the next page
+    assert page.evaluate("document.documentElement.classList.contains('care')")
+    height = page.evaluate("document.querySelector('button[type=submit]').getBoundingClientRect().height")
+    assert height >= 44  # touch targets of at least 44 px
+    page.locator(".care-switch button").click()
+    page.wait_for_load_state("load")
+    assert not page.evaluate("document.documentElement.classList.contains('care')")
