@@ -237,6 +237,8 @@ TONGCHOU_SERVING_WARMUPS: list[str] = [
 
 # What `tongchou demo` loads, in order: dotted paths of functions taking (stdout) and returning a
 # one-line Chinese summary. Each app owns its step.
+# how many synthetic enterprises the demo registers (the whole-site browser tests use fewer)
+TONGCHOU_DEMO_ENTERPRISES = 3000
 TONGCHOU_DEMO_STEPS: list[str] = [
     "tongchou.regions.demo.step_reference",
     "tongchou.accounts.demo.step_accounts",  # one account per role (the next two add theirs)

@@ -142,11 +142,13 @@ def _deliveries_in_stages() -> int:
 
 def seed(stdout: Any) -> str:
     """Load the pack, make sure there are enterprises with facts, run matching, stage deliveries."""
+    from django.conf import settings
+
     from tongchou.rules import services
     from tongchou.rules.models import MatchRun, RunStatus
 
     counts = services.rules_load(path=PACK)
-    created = _ensure_enterprises(stdout, 3000)
+    created = _ensure_enterprises(stdout, settings.TONGCHOU_DEMO_ENTERPRISES)
     facts = _demo_enterprise_facts()
     run = MatchRun.objects.filter(status=RunStatus.DONE).order_by("-finished_at").first()
     if run is None or facts:

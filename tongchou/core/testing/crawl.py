@@ -109,18 +109,21 @@ def crawl(
     skip: tuple[str, ...] = SKIP_PREFIXES,
     on_page: Callable[[object, Visit], None] | None = None,
     route: Callable[[str], str] = route_of,
-    known_routes: dict[str, int] | None = None,
+    budget: dict[str, int] | None = None,
     per_known_route: int = 1,
 ) -> CrawlResult:
     """Walk the site from ``start`` as the user logged in to ``page``'s context.
 
     ``on_page(page, visit)`` runs on every HTML page after it loaded (the axe check); it may
     reload or resize the page, the crawler reads the links before calling it.
-    ``known_routes``, shared between the crawls of several roles, lowers the budget of a route an
-    earlier crawl already visited to ``per_known_route`` instances (the public policy pages are
-    reachable from every role: once each is enough); the crawl adds its routes to it.
+    ``budget``, shared between the crawls of several roles, caps the instances of a route (routes
+    not in it get ``per_route``); the crawl lowers it to ``per_known_route`` for the routes it
+    visited and to 0 for downloads, so the next role checks a shared page once more (its header
+    differs) and does not fetch the same export again. Set a route's budget to 0 to skip it (the
+    start page is always visited).
     """
-    prior = dict(known_routes or {})
+    budget = {} if budget is None else budget
+    downloads: set[str] = set()
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
     result = CrawlResult()
     seen: set[str] = set()
@@ -131,7 +134,7 @@ def crawl(
         if url in seen or url.startswith(skip):
             continue
         key = route(url)
-        if per.get(key, 0) >= (per_known_route if prior.get(key) else per_route):
+        if url != start and per.get(key, 0) >= budget.get(key, per_route):
             continue
         seen.add(url)
         per[key] = per.get(key, 0) + 1
@@ -143,6 +146,8 @@ def crawl(
         visit = Visit(url, response.status, key, referrer, content_type, False)
         response.dispose()
         result.visits.append(visit)
+        if not is_html:
+            downloads.add(key)
         if not is_html or response.status >= 400 or final.startswith(skip):
             continue
         page.goto(origin + url, wait_until="load")
@@ -154,7 +159,6 @@ def crawl(
                 queue.append((link, url))
         if on_page is not None:
             on_page(page, visit)
-    if known_routes is not None:
-        for key, n in per.items():
-            known_routes[key] = known_routes.get(key, 0) + n
+    for key in per:
+        budget[key] = 0 if key in downloads else min(budget.get(key, per_known_route), per_known_route)
     return result

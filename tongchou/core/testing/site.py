@@ -23,11 +23,16 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def build_demo_site() -> None:
-    """Every app's demo step, in the order ``tongchou demo`` runs them."""
+def build_demo_site(enterprises: int = 400) -> None:
+    """Every app's demo step, in the order ``tongchou demo`` runs them, with ``enterprises``
+    synthetic enterprises instead of the demo's 3,000 (enough for every list to have pages)."""
+    from django.conf import settings
+    from django.test import override_settings
+
     from tongchou.core.demo import run_demo_steps
 
-    run_demo_steps(io.StringIO())
+    with override_settings(TONGCHOU_DEMO_ENTERPRISES=min(enterprises, settings.TONGCHOU_DEMO_ENTERPRISES)):
+        run_demo_steps(io.StringIO())
 
 
 def login_as(context, base_url: str, role: str) -> None:
