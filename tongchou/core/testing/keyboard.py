@@ -7,7 +7,9 @@ no focus indicator (an outline or a box shadow): a control that cannot be reache
 
 from __future__ import annotations
 
-_MATCH_JS = """([selector, text]) => {
+_MATCH_JS = """async ([selector, text]) => {
+  // a frame for the browser to settle focus styles (a date field focuses an inner part first)
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const el = document.activeElement;
   if (!el || el === document.body || !el.matches(selector)) return null;
   const label = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim();
