@@ -49,5 +49,5 @@ def test_demo_enterprise_has_a_valid_uscc():
 @pytest.mark.django_db
 def test_only_the_deepest_matching_section_is_marked_active(client_as):
     html = client_as("leader").get("/appeals/figures/").content.decode()
-    active = re.findall(r'<a href="([^"]+)" class="active">', html)
+    active = re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', html)
     assert active == ["/appeals/figures/"]
