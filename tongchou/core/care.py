@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tongchou.accounts.access import public
+from tongchou.core.access import public
 
 COOKIE = "tc_care"
 MAX_AGE = 365 * 24 * 3600

@@ -45,7 +45,7 @@ def test_pages_load_no_remote_resources(page, live_server):
 
 
 def test_care_mode_switch_is_kept_across_pages_for_an_anonymous_visitor(page, live_server, screenshot_dir):
-    from tongchou.core.testing.site import PHONE
+    from tongchou.testing.site import PHONE
 
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/policies/")

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from tongchou.core.care import COOKIE
 from tongchou.core.templatetags.tongchou_ui import as_list, fulldate, pluck
-from tongchou.core.testing.crawl import route_of
+from tongchou.testing.crawl import route_of
 
 
 @pytest.mark.django_db

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from tongchou.core.testing.keyboard import press_enter_and_wait, tab_to
-from tongchou.core.testing.site import DEMO_USERS, DESKTOP, PHONE, build_demo_site, login_as
+from tongchou.testing.keyboard import press_enter_and_wait, tab_to
+from tongchou.testing.site import DEMO_USERS, DESKTOP, PHONE, build_demo_site, login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

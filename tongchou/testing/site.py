@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 
-# the demo's account for each role (tongchou.core.demo.step_accounts)
+# the demo's account for each role (accounts.demo.step_accounts and the steps after it); a role
+# not listed logs in as the first demo account that has it
 DEMO_USERS = {
     "enterprise": "qiye",
     "department": "renshe",
@@ -19,6 +20,25 @@ DEMO_USERS = {
     "bank": "bank",
     "admin": "admin",
 }
+
+
+def demo_roles() -> list[str]:
+    """Every role, anonymous first: the roles a whole-site test walks (new roles join by themselves)."""
+    from tongchou.accounts.roles import Role
+
+    return ["anonymous"] + [r.value for r in Role]
+
+
+def demo_user(role: str):
+    from tongchou.accounts.models import User
+
+    if role in DEMO_USERS:
+        return User.objects.get(username=DEMO_USERS[role])
+    user = User.objects.filter(role=role, is_active=True).order_by("pk").first()
+    assert user is not None, f"the demo has no account of role {role}"
+    return user
+
+
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -40,13 +60,11 @@ def login_as(context, base_url: str, role: str) -> None:
     from django.conf import settings
     from django.test import Client
 
-    from tongchou.accounts.models import User
-
     context.clear_cookies()
     if role == "anonymous":
         return
     client = Client()
-    client.force_login(User.objects.get(username=DEMO_USERS[role]))
+    client.force_login(demo_user(role))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
