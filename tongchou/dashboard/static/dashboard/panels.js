@@ -1,5 +1,6 @@
 // Draws each command-centre panel's chart from its JSON spec ({kind, categories, series}, or
-// {kind: "echarts", option}); the table under it carries the same numbers for screen readers.
+// {kind: "echarts", option}) through Tongchou.chart (app.js: ECharts' aria description on, the
+// accessible palette); the table under it carries the same numbers for screen readers.
 document.addEventListener("DOMContentLoaded", function () {
   if (!window.echarts) return;
   var charts = [];
@@ -23,11 +24,17 @@ document.addEventListener("DOMContentLoaded", function () {
       option = {tooltip: {trigger: "axis"}, grid: {left: 44, right: 12, top: 16, bottom: 70},
         xAxis: {type: "category", data: spec.categories, axisLabel: {rotate: spec.categories.length > 5 ? 35 : 0, interval: 0}},
         yAxis: {type: "value", minInterval: 1},
-        series: spec.series.map(function (s) { return {name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data, itemStyle: {color: "#1f4e8c"}}; })};
+        series: spec.series.map(function (s) { return {name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data}; })};
     }
-    var chart = echarts.init(box);
-    chart.setOption(option);
-    charts.push(chart);
+    var heading = panel.querySelector("h2");
+    if (heading && !option.title) option.title = {text: heading.textContent.trim(), show: false};
+    if (window.Tongchou) {
+      Tongchou.chart(box, option);
+    } else {
+      var chart = echarts.init(box);
+      chart.setOption(option);
+      charts.push(chart);
+    }
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 });
