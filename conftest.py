@@ -189,7 +189,7 @@ def login_page(page, live_server, users):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", users[role].username)
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 

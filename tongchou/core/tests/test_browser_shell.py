@@ -25,7 +25,7 @@ def test_enterprise_user_on_a_phone_opens_the_menu(browser, live_server, users, 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", users["enterprise"].username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert not page.locator("nav.mainnav").is_visible()
     page.click("button.nav-toggle")
@@ -61,7 +61,9 @@ def test_care_mode_switch_is_kept_across_pages_for_an_anonymous_visitor(page, li
     assert body >= 18 > normal
     page.goto(f"{live_server.url}/appeals/public/new/")  # kept on the next page
     assert page.evaluate("document.documentElement.classList.contains('care')")
-    height = page.evaluate("document.querySelector('button[type=submit]').getBoundingClientRect().height")
+    height = page.evaluate(
+        "document.querySelector('#appeal-form button[type=submit]').getBoundingClientRect().height"
+    )
     assert height >= 44  # touch targets of at least 44 px
     page.locator(".care-switch button").click()
     page.wait_for_load_state("load")

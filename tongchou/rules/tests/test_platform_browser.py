@@ -143,7 +143,7 @@ def test_department_puts_cases_on_publicity_and_the_public_objects(
     assert matched_enterprise.name in page.inner_text("table")
     page.click('a.btn:has-text("提出异议")')
     page.fill("#id_text", "该企业裁员情况与公示不符，请核实。")
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "异议已提交" in page.inner_text(".messages")
 
