@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tongchou.dashboard.context_processors.navigation",
                 "tongchou.core.care.care_mode",
+                "tongchou.core.context_processors.platform",
             ],
         },
     }

@@ -30,3 +30,10 @@ def test_a_demo_clock_starts_at_nine_on_its_day_and_then_runs(tmp_path):
         assert clock.now() == dt.datetime(2020, 4, 15, 11, 0, tzinfo=clock.SHANGHAI)
         assert clock.today() == dt.date(2020, 4, 15)
         assert clock.demo_date() == dt.date(2020, 4, 15)
+
+
+def test_a_demo_install_says_on_every_page_which_day_it_lives_on(tmp_path, client, db):
+    assert "演示环境" not in client.get("/").content.decode()
+    clock.start_demo_clock(tmp_path, dt.date(2020, 4, 15))
+    page = client.get("/").content.decode()
+    assert "演示环境" in page and "2020年4月15日" in page
