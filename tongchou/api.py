@@ -85,6 +85,7 @@ def _mount() -> None:
     from tongchou.appeals.api import router as appeals
     from tongchou.enterprises.api import router as enterprises
     from tongchou.epidemic.api import router as epidemic
+    from tongchou.facts.api import router as facts
     from tongchou.financing.api import router as financing
     from tongchou.operations.api import router as operations
     from tongchou.policies.api import router as policies
@@ -94,6 +95,7 @@ def _mount() -> None:
 
     api.add_router("/core/", accounts)  # /api/core/me
     api.add_router("/enterprises/", enterprises)
+    api.add_router("/facts/", facts)
     api.add_router("/policies/", policies)
     api.add_router("/rules/", rules)
     api.add_router("/appeals/", appeals)

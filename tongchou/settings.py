@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tongchou.accounts",
     "tongchou.regions",
     "tongchou.enterprises",
+    "tongchou.facts",
     "tongchou.financing",
     "tongchou.policies",
     "tongchou.rules",
@@ -195,6 +196,10 @@ MEDIA_ROOT = TONGCHOU_HOME / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
+# Bounds of an uploaded spreadsheet (registry and department data files; tongchou.core.tables):
+# larger files and longer sheets are refused with a Chinese message before they are loaded.
+TONGCHOU_IMPORT_MAX_BYTES = int(os.environ.get("TONGCHOU_IMPORT_MAX_BYTES", 30 * 1024 * 1024))
+TONGCHOU_IMPORT_MAX_ROWS = int(os.environ.get("TONGCHOU_IMPORT_MAX_ROWS", 200_000))
 
 # Where notifications go besides the in-app inbox: dotted paths of Sender classes.
 TONGCHOU_SENDERS = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from tongchou.enterprises.models import Enterprise, EnterpriseFact, Industry
+from tongchou.enterprises.models import Enterprise, Industry
+from tongchou.facts.models import EnterpriseFact
 
 
 @admin.register(Industry)

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tongchou.core.masking import mask_phone
+from tongchou.core.tables import safe_row
 from tongchou.enterprises.template import GENERATED_FACT_COLUMNS, KIND_LABELS, REGISTRY_COLUMNS
 
 HEADER_FILL = PatternFill("solid", fgColor="FBE9E7")
@@ -117,7 +118,7 @@ def export_rows(rows: Iterable[dict[str, Any]], *, mask: bool = True) -> bytes:
             elif v is not None and key in ("revenue_wan", "assets_wan"):
                 v = float(v)
             out.append(v)
-        ws.append(out)
+        ws.append(safe_row(out))  # a name starting with = + - @ stays text, never a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

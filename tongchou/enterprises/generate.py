@@ -414,9 +414,11 @@ def write_frame(df: pl.DataFrame, path: Path, *, chinese_headers: bool = False) 
 def _write_xlsx(df: pl.DataFrame, path: Path) -> None:
     from openpyxl import Workbook
 
+    from tongchou.core.tables import safe_row
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("企业名录")
     ws.append(df.columns)
     for row in df.iter_rows():
-        ws.append(row)
+        ws.append(safe_row(row))
     wb.save(path)

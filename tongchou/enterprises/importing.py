@@ -1,6 +1,9 @@
 """Importing the enterprise registry from .xlsx / .csv: parse everything, refuse the whole file if any
 row is bad (row number, column, Chinese reason for each), otherwise upsert by USCC in one transaction.
 
+Files are read by the platform's one table reader (:mod:`tongchou.core.tables`: size and row bounds,
+header first, rows streamed, messy cells); extra columns naming facts are read and written through the
+facts app (:func:`tongchou.facts.services.fact_column`, :func:`~tongchou.facts.services.facts_write`).
 Reading and checking (``parse_table``) needs only the sets of known region and industry codes, so it
 is testable without a database; ``enterprises_import`` is the service the page, the API and the CLI
 call.
@@ -8,42 +11,32 @@ call.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from tongchou.core import tables
 from tongchou.core.errors import ValidationFailed
 from tongchou.core.signals import announce_enterprise_data_changed
+from tongchou.core.tables import RowError
 from tongchou.enterprises.size_class import SizeClassError, size_class_or_blank
 from tongchou.enterprises.template import GENERATED_FACT_COLUMNS, KIND_LABELS, REGISTRY_COLUMNS, Column
 from tongchou.enterprises.uscc import check as uscc_check
 
 MAX_ERRORS_SHOWN = 500
 TEMPLATE_EXAMPLE_USCC = "91370306MA0000015E"  # the example row of the downloadable template
+BadValue = tables.CellError  # a cell's value is wrong (the message is Chinese)
+__all__ = ["BadValue", "ImportRefused", "RowError", "enterprises_import", "parse_table"]
 
 
 class ImportRefused(ValidationFailed):
     """The file has bad rows; nothing was imported. ``detail`` is the list of row errors."""
 
     code = "import_refused"
-
-
-@dataclass
-class RowError:
-    row: int  # the row number a person sees in Excel (header = 1)
-    column: str  # the header as written in the file ("" for the whole row)
-    value: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -120,7 +113,7 @@ REGISTRY_ALIASES: dict[str, str] = {
     "联系方式": "contact_phone",
 }
 
-# registry fields the rules engine also lists as facts: they are columns of Enterprise, not facts
+# registry fields the fact registry also lists as facts: they are columns of Enterprise, not dated facts
 REGISTRY_FACT_NAMES = {
     "uscc",
     "name",
@@ -138,56 +131,59 @@ REGISTRY_FACT_NAMES = {
     "exporter",
     "high_tech",
 }
+_TABLE_TYPES = {
+    "text": "text",
+    "int": "int",
+    "decimal": "number",
+    "date": "date",
+    "bool": "bool",
+    "kind": "text",
+}
 
 
-def _norm_header(text: Any) -> str:
-    s = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
-    s = re.sub(r"\s+", "", s)
-    return s.lstrip("*")  # "*名称" marks required columns in some templates
+def fact_columns() -> dict[str, tables.Column]:
+    """Fact name -> how its column is read, for every fact a registry file may carry (the registry's
+    facts that are neither registry fields nor derived; the generator's headers as aliases)."""
+    from tongchou.facts.registry import current
+    from tongchou.facts.services import fact_column
 
-
-def _strip_unit(text: str) -> str:
-    return re.sub(r"\(.*?\)$", "", text)
-
-
-def fact_schema() -> dict[str, tuple[str, str]]:
-    """Fact name -> (type, Chinese label) for every importable fact (rules' schema + generated facts)."""
-    schema: dict[str, tuple[str, str]] = {}
-    try:
-        from tongchou.rules.facts import FACTS
-
-        for name, f in FACTS.items():
-            if name not in REGISTRY_FACT_NAMES and not f.derived:
-                schema[name] = (str(f.type), f.label)
-    except ImportError:  # pragma: no cover - rules app absent
-        pass
-    for col in GENERATED_FACT_COLUMNS:
-        schema.setdefault(
-            col.key, ({"int": "number", "decimal": "number"}.get(col.type, col.type), col.header)
-        )
-    return schema
-
-
-def header_map() -> dict[str, tuple[str, str]]:
-    """Normalised header -> ("registry"|"fact", key)."""
-    out: dict[str, tuple[str, str]] = {}
-    for col in REGISTRY_COLUMNS:
-        for h in (col.key, col.header, _strip_unit(_norm_header(col.header))):
-            out[_norm_header(h)] = ("registry", col.key)
-    for alias, key in REGISTRY_ALIASES.items():
-        out.setdefault(_norm_header(alias), ("registry", key))
-    for name, (_type, label) in fact_schema().items():
-        for h in (name, label, _strip_unit(_norm_header(label))):
-            out.setdefault(_norm_header(h), ("fact", name))
-    for col in GENERATED_FACT_COLUMNS:
-        out.setdefault(_norm_header(col.header), ("fact", col.key))
+    headers = {c.key: c.header for c in GENERATED_FACT_COLUMNS}
+    out = {}
+    for name, f in current().items():
+        if name in REGISTRY_FACT_NAMES or f.derived:
+            continue
+        col = fact_column(f)
+        if name in headers:
+            col = tables.Column(**{**asdict(col), "aliases": (*col.aliases, headers[name])})
+        out[name] = col
     return out
 
 
-# --- value parsing ------------------------------------------------------------------------------
+def registry_columns() -> dict[str, tables.Column]:
+    """Registry field -> how its column is read (template header with its unit, English key, aliases)."""
+    aliases: dict[str, list[str]] = {}
+    for alias, key in REGISTRY_ALIASES.items():
+        aliases.setdefault(key, []).append(alias)
+    out = {}
+    for c in REGISTRY_COLUMNS:
+        out[c.key] = tables.Column(
+            key=c.key,
+            label=c.header,
+            type=_TABLE_TYPES[c.type],
+            unit=tables.header_unit(c.header),
+            aliases=tuple(aliases.get(c.key, ())),
+            required=c.required,
+        )
+    return out
 
-TRUE_WORDS = {"是", "true", "1", "yes", "y", "t", "√", "✓", "有", "对", "1.0"}
-FALSE_WORDS = {"否", "false", "0", "no", "n", "f", "×", "✗", "无", "不是", "0.0"}
+
+def header_columns() -> list[tables.Column]:
+    """Every column a registry file may have: registry fields first (they win a shared name)."""
+    return [*registry_columns().values(), *fact_columns().values()]
+
+
+# --- value parsing (the shared cell parsers, under the names this module always had) ------------
+
 KIND_WORDS = {
     **{v: k for k, v in KIND_LABELS.items()},
     **{k: k for k in KIND_LABELS},
@@ -199,168 +195,24 @@ KIND_WORDS = {
 }
 
 
-class BadValue(ValueError):
-    pass
-
-
 def _clean(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.isascii():
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return tables.clean_text(value)
 
 
-def parse_decimal(value: Any, *, unit_words: tuple[str, ...] = ("万元", "元", "人", "户")) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise BadValue("应为数字")
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    s = _clean(value).replace(",", "").replace("，", "").replace(" ", "").replace("_", "")
-    for w in unit_words:
-        s = s.removesuffix(w)
-    if s in ("", "-", "—", "/"):
-        return None
-    try:
-        d = Decimal(s)
-    except InvalidOperation as exc:
-        raise BadValue(f"“{_clean(value)}”不是数字") from exc
-    if not d.is_finite():
-        raise BadValue(f"“{_clean(value)}”不是数字")
-    return d
+def parse_decimal(value: Any, *, unit: str = "") -> Decimal | None:
+    return tables.to_number(value, unit=unit)
 
 
-def parse_int(value: Any) -> int | None:
-    d = parse_decimal(value)
-    if d is None:
-        return None
-    if d != d.to_integral_value():
-        raise BadValue(f"“{_clean(value)}”应为整数")
-    if d < 0:
-        raise BadValue("不能为负数")
-    return int(d)
+def parse_int(value: Any, *, unit: str = "") -> int | None:
+    return tables.to_int(value, unit=unit)
 
 
 def parse_bool(value: Any) -> bool | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return value
-    s = _clean(value).lower()
-    if s in TRUE_WORDS:
-        return True
-    if s in FALSE_WORDS:
-        return False
-    raise BadValue(f"“{_clean(value)}”应为 是/否")
-
-
-DATE_PATTERNS = [
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-]
+    return tables.to_bool(value)
 
 
 def parse_date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 100000:
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # Excel serial date
-    s = _clean(value)
-    s = s.split(" ")[0].split("T")[0]
-    for pat in DATE_PATTERNS:
-        m = pat.match(s)
-        if m:
-            try:
-                return dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError as exc:
-                raise BadValue(f"“{s}”不是有效日期") from exc
-    raise BadValue(f"“{s}”不是日期（应如 2018-05-20）")
-
-
-# --- reading files ------------------------------------------------------------------------------
-
-
-def read_table(
-    source: str | Path | IO[bytes], filename: str | None = None
-) -> tuple[list[Any], Iterator[tuple]]:
-    """Header row and an iterator over data rows (tuples of cell values) of an .xlsx or .csv file."""
-    name = (filename or str(getattr(source, "name", source))).lower()
-    if name.endswith(".xlsx") or name.endswith(".xlsm"):
-        return _read_xlsx(source)
-    if name.endswith(".csv") or name.endswith(".txt"):
-        return _read_csv(source)
-    raise ValidationFailed("不支持的文件类型：请上传 .xlsx 或 .csv 文件", code="import_file_type")
-
-
-def _read_xlsx(source: Any) -> tuple[list[Any], Iterator[tuple]]:
-    """python-calamine (Rust) when installed — ten times faster than openpyxl — else openpyxl read-only."""
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:  # pragma: no cover - calamine is a declared dependency
-        return _read_xlsx_openpyxl(source)
-    try:
-        if isinstance(source, str | Path):
-            wb = CalamineWorkbook.from_path(str(source))
-        else:
-            if hasattr(source, "seek"):
-                source.seek(0)
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(source.read()))
-        rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # a broken or mislabelled file
-        raise ValidationFailed(
-            "无法读取该 Excel 文件：请确认是 .xlsx 格式且未损坏", code="import_file_unreadable"
-        ) from exc
-    if not rows:
-        raise ValidationFailed("文件为空：第1行应为表头", code="import_file_empty")
-    return list(rows[0]), (tuple(r) for r in rows[1:])
-
-
-def _read_xlsx_openpyxl(source: Any) -> tuple[list[Any], Iterator[tuple]]:  # pragma: no cover
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ValidationFailed(
-            "无法读取该 Excel 文件：请确认是 .xlsx 格式且未损坏", code="import_file_unreadable"
-        ) from exc
-    rows = wb.worksheets[0].iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ValidationFailed("文件为空：第1行应为表头", code="import_file_empty")
-    return list(header), rows
-
-
-def _read_csv(source: Any) -> tuple[list[Any], Iterator[tuple]]:
-    if isinstance(source, str | Path):
-        raw = Path(source).read_bytes()
-    else:
-        raw = source.read()
-        if isinstance(raw, str):
-            raw = raw.encode("utf-8")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise ValidationFailed("无法识别 CSV 文件编码（应为 UTF-8 或 GBK）", code="import_file_unreadable")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise ValidationFailed("文件为空：第1行应为表头", code="import_file_empty")
-    return header, (tuple(r) for r in reader)
+    return tables.to_date(value)
 
 
 # --- checking -----------------------------------------------------------------------------------
@@ -384,64 +236,44 @@ def resolve_industry(code: str, known: set[str]) -> tuple[str | None, str | None
 
 def parse_table(
     header: list[Any],
-    rows: Iterable[tuple],
+    rows: Iterable[tuple[int, tuple]],
     *,
     known_regions: set[str] | dict[str, str],
     known_industries: set[str],
     region_names: dict[str, str] | None = None,
-    first_row: int = 2,
 ) -> ParseResult:
-    """Check every row; collect all errors (row, column, reason) instead of stopping at the first."""
+    """Check every row (``rows``: ``(row number, cells)`` as :meth:`tongchou.core.tables.Table.rows`
+    yields them); collect all errors (row, column, reason) instead of stopping at the first. A bad
+    header stops before any row is read."""
     result = ParseResult()
-    hmap = header_map()
-    columns: list[tuple[int, str, str, str]] = []  # (index, header text, kind, key)
-    seen_keys: dict[str, str] = {}
-    for idx, h in enumerate(header):
-        text = "" if h is None else str(h).strip()  # shown in error reports as the user wrote it
-        if not text:
-            continue
-        target = hmap.get(_norm_header(text))
-        if target is None:
-            result.warnings.append(f"已忽略无法识别的列“{text}”")
-            continue
-        if target[1] in seen_keys:
-            result.errors.append(RowError(1, text, text, f"与“{seen_keys[target[1]]}”重复：同一字段出现两列"))
-            continue
-        seen_keys[target[1]] = text
-        columns.append((idx, text, *target))
-    header_of = {key: text for _, text, _, key in columns}
-    missing = [c for c in REGISTRY_COLUMNS if c.required and c.key not in header_of]
-    for c in missing:
-        result.errors.append(RowError(1, "", "", f"缺少必填列“{c.header}”（或英文键 {c.key}）"))
-    if missing:
+    head = tables.map_header(header, header_columns(), unknown="ignore")
+    result.warnings.extend(head.warnings)
+    result.errors.extend(head.errors)
+    if any(e.message.startswith("缺少必填列") for e in head.errors):
         return result
-    result.fact_columns = [key for _, _, kind, key in columns if kind == "fact"]
-    schema = fact_schema()
     registry_cols = {c.key: c for c in REGISTRY_COLUMNS}
+    header_of = {m.column.key: m.text for m in head.matches}
+    result.fact_columns = [m.column.key for m in head.matches if m.column.key not in registry_cols]
     first_seen: dict[str, int] = {}
     region_names = region_names or {}
     name_to_region: dict[str, str | None] = {}
     for code, nm in region_names.items():
         name_to_region[nm] = None if nm in name_to_region else code  # ambiguous names map to None
     industry_warned: set[str] = set()
-    parsers = [
+    targets = [
         (
-            idx,
-            key,
-            _registry_parser(registry_cols[key])
-            if kind == "registry"
-            else _fact_parser(schema.get(key, ("number", ""))[0]),
+            m.index,
+            m.column.key,
+            _registry_parser(registry_cols[m.column.key], m.column, m.scale)
+            if m.column.key in registry_cols
+            else _fact_parser(m.column, m.scale),
+            m.column.key in registry_cols,
         )
-        for idx, _text, kind, key in columns
+        for m in head.matches
     ]
-    uscc_idx = next((idx for idx, _, _, key in columns if key == "uscc"), None)
-
-    targets = [(idx, key, parser, key in registry_cols) for idx, key, parser in parsers]
+    uscc_idx = next((m.index for m in head.matches if m.column.key == "uscc"), None)
     empty_registry = {key: EMPTY.get(registry_cols[key].type) for _, key, _, is_reg in targets if is_reg}
-    for offset, raw in enumerate(rows):
-        rownum = first_row + offset
-        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
-            continue  # blank lines are skipped, they are not errors
+    for rownum, raw in rows:
         if uscc_idx is not None and uscc_idx < len(raw) and _clean(raw[uscc_idx]) == TEMPLATE_EXAMPLE_USCC:
             result.warnings.append(f"已跳过第{rownum}行：模板中的示例行")
             continue
@@ -516,15 +348,15 @@ def parse_table(
 EMPTY: dict[str, Any] = {"text": "", "kind": "", "bool": False, "int": None, "decimal": None, "date": None}
 
 
-def _registry_parser(col: Column):
-    return lambda value: _parse_registry(col, value)
+def _registry_parser(col: Column, column: tables.Column, scale: Decimal):
+    return lambda value: _parse_registry(col, column, scale, value)
 
 
-def _fact_parser(ftype: str):
-    return lambda value: _parse_fact(ftype, value)
+def _fact_parser(column: tables.Column, scale: Decimal):
+    return lambda value: column.parse(value, scale=scale)
 
 
-def _parse_registry(col: Column, value: Any) -> Any:
+def _parse_registry(col: Column, column: tables.Column, scale: Decimal, value: Any) -> Any:
     if col.type == "text":
         s = _clean(value)
         if col.key in ("uscc", "region_code", "industry_code"):
@@ -536,9 +368,9 @@ def _parse_registry(col: Column, value: Any) -> Any:
             raise BadValue(f"长度超过{max_len}个字符")
         return s
     if col.type == "int":
-        return parse_int(value)
+        return tables.to_int(value, unit=column.unit, scale=scale)
     if col.type == "decimal":
-        d = parse_decimal(value)
+        d = tables.to_number(value, unit=column.unit, scale=scale)
         if d is not None and d < 0:
             raise BadValue("不能为负数")
         if d is not None and abs(d) >= Decimal("1e14"):
@@ -559,20 +391,6 @@ def _parse_registry(col: Column, value: Any) -> Any:
             return KIND_WORDS[s]
         raise BadValue(f"“{s}”不是有效的主体类型（企业/个体工商户/农民专业合作社/其他）")
     raise AssertionError(col.type)  # pragma: no cover
-
-
-def _parse_fact(ftype: str, value: Any) -> Any:
-    if ftype == "number":
-        d = parse_decimal(value)
-        if d is not None and abs(d) >= Decimal("1e16"):
-            raise BadValue("数值过大")
-        return d
-    if ftype == "bool":
-        return parse_bool(value)
-    if ftype == "date":
-        return parse_date(value)
-    s = _clean(value)
-    return s or None
 
 
 def derive_size_class(values: dict[str, Any]) -> str:
@@ -621,11 +439,15 @@ def enterprises_import(
     fact_source: str = "",
     as_of: dt.date | None = None,
     allowed_region_prefix: str | None = None,
+    limits: tables.Limits | None = None,
 ) -> ImportReport:
     """Import a registry file. All-or-nothing: raises ImportRefused (detail = row errors) if any row is
-    bad. Upserts by USCC; facts in extra columns become EnterpriseFact rows dated ``as_of``.
+    bad, :class:`tongchou.core.tables.TableError` if the file cannot be read or is too large. Upserts
+    by USCC; facts in extra columns become dated facts (``as_of``, ``fact_source``) through
+    :func:`tongchou.facts.services.facts_write`.
 
-    ``allowed_region_prefix`` limits a department user's import to their region (None = anywhere).
+    ``allowed_region_prefix`` limits a department user's import to their region (None = anywhere);
+    ``limits`` bounds the file (default: the upload limits of the settings).
     """
     import time
 
@@ -633,25 +455,26 @@ def enterprises_import(
 
     from tongchou.core import clock
     from tongchou.core.audit import audit_record
-    from tongchou.enterprises.models import Enterprise, EnterpriseFact, Industry
+    from tongchou.enterprises.models import Enterprise, Industry
+    from tongchou.facts.services import facts_write, import_limits
     from tongchou.regions.models import Region
 
     started = time.perf_counter()
     fname = filename or Path(str(getattr(source, "name", source))).name
     report = ImportReport(filename=fname)
-    header, rows = read_table(source, fname)
     regions = dict(Region.objects.values_list("code", "name"))
     if allowed_region_prefix is not None:
         scoped = {c: n for c, n in regions.items() if c.startswith(allowed_region_prefix)}
     else:
         scoped = regions
-    parsed = parse_table(
-        header,
-        rows,
-        known_regions=scoped,
-        known_industries=set(Industry.objects.values_list("code", flat=True)),
-        region_names={c: n for c, n in scoped.items() if len(c) >= 6},
-    )
+    with tables.open_table(source, filename=fname, limits=limits or import_limits()) as table:
+        parsed = parse_table(
+            table.header,
+            table.rows(),
+            known_regions=scoped,
+            known_industries=set(Industry.objects.values_list("code", flat=True)),
+            region_names={c: n for c, n in scoped.items() if len(c) >= 6},
+        )
     report.warnings = parsed.warnings
     report.total_rows = len(parsed.rows) + len({e.row for e in parsed.errors if e.row > 1})
     if parsed.errors:
@@ -719,14 +542,17 @@ def enterprises_import(
             ids: dict[str, int] = dict(existing)
             for chunk in _chunks([r["uscc"] for r in creates], 900):
                 ids.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "id"))
-            facts: list[dict[str, Any]] = []
-            for p in parsed.rows:
-                eid = ids[p.values["uscc"]]
-                for name, value in p.facts.items():
-                    if value is not None:
-                        facts.append(_fact_row(eid, name, value, fact_source, as_of, now))
-            _upsert_facts(EnterpriseFact, facts)
-            report.facts_written = len(facts)
+            report.facts_written = facts_write(
+                values=(
+                    (ids[p.values["uscc"]], name, value)
+                    for p in parsed.rows
+                    for name, value in p.facts.items()
+                    if value is not None
+                ),
+                source=fact_source,
+                as_of=as_of,
+                now=now,
+            )
         report.seconds = round(time.perf_counter() - started, 2)
         audit_record(
             actor=actor,
@@ -746,29 +572,6 @@ def enterprises_import(
 
 def _key_of(field_name: str) -> str:
     return {"region_id": "region_code", "industry_id": "industry_code"}.get(field_name, field_name)
-
-
-def _fact_row(
-    eid: int, name: str, value: Any, source: str, as_of: dt.date, now: dt.datetime
-) -> dict[str, Any]:
-    number, text = None, ""
-    if isinstance(value, bool):
-        text = "true" if value else "false"  # the convention of rules.facts_store
-    elif isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, dt.date):
-        text = value.isoformat()
-    else:
-        text = str(value)[:200]
-    return {
-        "enterprise_id": eid,
-        "name": name,
-        "value_number": number,
-        "value_text": text,
-        "source": source[:100],
-        "as_of": as_of,
-        "imported_at": now,
-    }
 
 
 # Raw executemany instead of bulk_create/bulk_update: the ORM's per-object overhead made a 100,000-row
@@ -846,17 +649,3 @@ def _update_many(model, fields: list[str], rows: list[dict[str, Any]]) -> None:
         params = [(*t, r["id"]) for t, r in zip(_rows_for(model, fields, rows), rows, strict=True)]
         for chunk in _chunks(params, 5000):
             cur.executemany(sql, chunk)
-
-
-FACT_FIELDS = ["enterprise_id", "name", "value_number", "value_text", "source", "as_of", "imported_at"]
-
-
-def _upsert_facts(model, rows: list[dict[str, Any]]) -> None:
-    from django.db import connection
-
-    q = connection.ops.quote_name
-    updates = ", ".join(
-        f"{q(c)} = excluded.{q(c)}" for c in ("value_number", "value_text", "source", "imported_at")
-    )
-    suffix = f" ON CONFLICT ({q('enterprise_id')}, {q('name')}, {q('as_of')}) DO UPDATE SET {updates}"
-    _insert_many(model, FACT_FIELDS, rows, suffix)

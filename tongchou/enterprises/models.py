@@ -56,7 +56,8 @@ class SizeClass(models.TextChoices):
 
 
 class Enterprise(models.Model):
-    """A registered market entity (市场主体). Registry fields here; everything else is a dated Fact."""
+    """A registered market entity (市场主体). Registry fields here; everything else is a dated fact
+    (``tongchou.facts.models.EnterpriseFact``)."""
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("名称"), max_length=200, db_index=True)
@@ -102,31 +103,3 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class EnterpriseFact(models.Model):
-    """One dated value about an enterprise, from the registry or a department's data file.
-
-    Rules read facts "as of" a date: the latest row per name with ``as_of`` on or before it.
-    """
-
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="facts", verbose_name=_("企业")
-    )
-    name = models.CharField(_("事实名"), max_length=64, db_index=True)
-    value_number = models.DecimalField(_("数值"), max_digits=20, decimal_places=4, null=True, blank=True)
-    value_text = models.CharField(_("文本值"), max_length=200, blank=True)
-    source = models.CharField(_("来源"), max_length=100, blank=True)
-    as_of = models.DateField(_("数据日期"))
-    imported_at = models.DateTimeField(_("导入时间"), default=clock.now)
-
-    class Meta:
-        verbose_name = _("企业事实")
-        verbose_name_plural = _("企业事实")
-        constraints = [
-            models.UniqueConstraint(fields=["enterprise", "name", "as_of"], name="fact_unique_per_day")
-        ]
-        indexes = [models.Index(fields=["name", "as_of"])]
-
-    def __str__(self) -> str:
-        return f"{self.name}={self.value_number if self.value_number is not None else self.value_text}"

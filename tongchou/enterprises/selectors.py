@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from tongchou.accounts.roles import Role, role_of
 from tongchou.accounts.scope import filter_by_region, user_region_prefix
 from tongchou.core.errors import NotFound
-from tongchou.enterprises.models import Enterprise, EnterpriseFact
+from tongchou.enterprises.models import Enterprise
 from tongchou.regions.models import Region
 
 STAFF = {Role.DEPARTMENT, Role.LEADER, Role.ADMIN}
@@ -92,20 +92,11 @@ def my_enterprise(user: Any) -> Enterprise | None:
     )
 
 
-def latest_facts(enterprise: Enterprise, limit: int = 100) -> list[EnterpriseFact]:
-    """The newest value of each fact name (older dated values are history)."""
-    from tongchou.enterprises.importing import fact_schema
+def latest_facts(enterprise: Enterprise, limit: int = 100) -> list:
+    """The newest value of each fact name (older dated values are history): the facts app's reader."""
+    from tongchou.facts.selectors import latest_facts as newest
 
-    labels = {name: label for name, (_t, label) in fact_schema().items()}
-    seen: set[str] = set()
-    out = []
-    for f in enterprise.facts.order_by("name", "-as_of")[: limit * 5]:
-        if f.name in seen:
-            continue
-        seen.add(f.name)
-        f.label = labels.get(f.name, f.name)
-        out.append(f)
-    return out[:limit]
+    return newest(enterprise, limit)
 
 
 def regions_for_filter(user: Any) -> list[Region]:

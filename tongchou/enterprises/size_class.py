@@ -295,3 +295,91 @@ def size_class_or_blank(
         if all(v >= b[idx] for v, b in zip(needed, bounds, strict=True)):
             return size
     return "micro"
+
+
+# --- the size class as a derived fact (see tongchou.facts.catalogue: size_class) -----------------
+_INDICATORS = ("employees", "revenue_wan", "assets_wan")
+
+
+def classify_facts(facts: dict) -> str | None:
+    """The size class of one enterprise's facts (the tracer); None when it cannot be decided."""
+    code = facts.get("industry_code")
+    if not code:
+        return None
+    try:
+        result = classify(
+            code,
+            employees=facts.get("employees"),
+            revenue_wan=facts.get("revenue_wan"),
+            assets_wan=facts.get("assets_wan"),
+        )
+    except Exception:  # missing inputs, out-of-scope industries, bad numbers: not decided
+        return None
+    return str(result.size_class)
+
+
+def classify_frame(df):
+    """The same classification as :func:`classify` row by row, as one polars expression over a
+    facts frame (``industry_code`` + the indicators): the standard's row is looked up once per
+    distinct industry code and joined. Rows with a missing, negative or non-finite indicator the
+    row uses, or an industry the standard does not cover, get None. None when the frame has no
+    ``industry_code`` column."""
+    import polars as pl
+
+    if "industry_code" not in df.columns:
+        return None
+    codes = df.get_column("industry_code").drop_nulls().unique().to_list()
+    table: dict[str, list] = {"industry_code": [], "_known": []}
+    for f in _INDICATORS:
+        for lvl in range(3):
+            table[f"_{f}_{lvl}"] = []
+    for code in codes:
+        try:
+            row = row_for_industry(code)
+            bounds = {f: tuple(float(b) for b in row.bounds[f]) for f in row.indicators}
+        except SizeClassError:
+            bounds = None
+        table["industry_code"].append(code)
+        table["_known"].append(bounds is not None)
+        for f in _INDICATORS:
+            for lvl in range(3):
+                table[f"_{f}_{lvl}"].append(bounds[f][lvl] if bounds and f in bounds else None)
+    bounds_frame = pl.DataFrame(
+        table,
+        schema={"industry_code": df.schema["industry_code"], "_known": pl.Boolean}
+        | {f"_{f}_{lvl}": pl.Float64 for f in _INDICATORS for lvl in range(3)},
+    )
+    joined = df.select(
+        "industry_code",
+        *[
+            pl.col(f).cast(pl.Float64) if f in df.columns else pl.lit(None, pl.Float64).alias(f)
+            for f in _INDICATORS
+        ],
+    ).join(bounds_frame, on="industry_code", how="left", maintain_order="left")
+
+    def used(f: str) -> pl.Expr:
+        return pl.col(f"_{f}_0").is_not_null()
+
+    valid = pl.col("_known").fill_null(False)
+    for f in _INDICATORS:
+        ok = pl.col(f).is_not_null() & pl.col(f).is_finite() & (pl.col(f) >= 0)
+        valid = valid & (~used(f) | ok)
+
+    def meets(lvl: int) -> pl.Expr:
+        cond = pl.lit(True)
+        for f in _INDICATORS:
+            cond = cond & (~used(f) | (pl.col(f) >= pl.col(f"_{f}_{lvl}")))
+        return cond
+
+    size = (
+        pl.when(~valid)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(meets(0))
+        .then(pl.lit("large"))
+        .when(meets(1))
+        .then(pl.lit("medium"))
+        .when(meets(2))
+        .then(pl.lit("small"))
+        .otherwise(pl.lit("micro"))
+    )
+    return joined.select(size.alias("size_class")).get_column("size_class")

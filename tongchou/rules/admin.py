@@ -4,7 +4,6 @@ from tongchou.rules.models import (
     Decision,
     Delivery,
     DeliveryEvent,
-    FactImport,
     MatchRun,
     Objection,
     Rule,
@@ -88,8 +87,3 @@ class ObjectionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(FactImport)
-class FactImportAdmin(admin.ModelAdmin):
-    list_display = ("imported_at", "source", "as_of", "file_name", "rows", "facts", "imported_by")

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from tongchou.accounts.access import api_require_roles
 from tongchou.core import clock
 from tongchou.core.errors import ValidationFailed
-from tongchou.rules import facts as schema
+from tongchou.facts.registry import current
 from tongchou.rules import selectors, services
 
 router = Router(tags=["rules"])
@@ -216,4 +216,4 @@ def rules_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/facts", url_name="rules_facts", summary="企业事实清单（规则可用的名称）")
 def facts(request: HttpRequest) -> list[dict[str, Any]]:
     api_require_roles(request, "enterprise", "bank", *STAFF)
-    return schema.schema()
+    return current().schema()

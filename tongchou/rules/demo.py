@@ -47,10 +47,12 @@ DEMO_SOURCE = "区人力资源社会保障局"
 
 
 def _ensure_enterprises(stdout: Any, count: int) -> int:
-    from tongchou.enterprises.models import Enterprise, EnterpriseFact
+    from tongchou.enterprises.models import Enterprise
+    from tongchou.facts.models import EnterpriseFact
 
     if EnterpriseFact.objects.exclude(enterprise__uscc=DEMO_USCC).filter(as_of__lte=DEMO_AS_OF).exists():
         return 0
+    from tongchou.core.tables import CLI_LIMITS
     from tongchou.enterprises.generate import generate_frame, write_frame
     from tongchou.enterprises.importing import enterprises_import
 
@@ -59,20 +61,25 @@ def _ensure_enterprises(stdout: Any, count: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_frame(frame, Path(tmp) / "demo_enterprises.csv")
         report = enterprises_import(
-            source=path, filename=path.name, fact_source="合成数据（演示）", as_of=FACTS_AS_OF
+            source=path,
+            filename=path.name,
+            fact_source="合成数据（演示）",
+            as_of=FACTS_AS_OF,
+            limits=CLI_LIMITS,
         )
     return report.created
 
 
 def _demo_enterprise_facts() -> int:
     from tongchou.enterprises.demo import demo_enterprise
-    from tongchou.enterprises.models import EnterpriseFact
-    from tongchou.rules.facts_store import store_value
+    from tongchou.facts.models import EnterpriseFact
+    from tongchou.facts.registry import current
+    from tongchou.facts.storage import to_storage
 
     ent = demo_enterprise()
     n = 0
     for name, value in DEMO_FACTS.items():
-        num, text = store_value(name, value)
+        num, text = to_storage(current()[name], value)
         _, created = EnterpriseFact.objects.get_or_create(
             enterprise=ent,
             name=name,

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tongchou.core import clock
+from tongchou.core.tables import escape_formula
 
 HEAD_FILL = PatternFill("solid", fgColor="1F4E8C")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
@@ -26,7 +27,7 @@ def _sheet(
         cell.fill, cell.font = HEAD_FILL, HEAD_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for r in rows:
-        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in r])
+        ws.append([float(v) if hasattr(v, "as_tuple") else escape_formula(v) for v in r])
     for i, h in enumerate(headers, start=1):
         width = (widths[i - 1] if widths and i - 1 < len(widths) else None) or max(
             10, min(40, len(h) * 2 + 4)

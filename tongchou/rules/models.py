@@ -399,26 +399,3 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
-
-
-class FactImport(models.Model):
-    """A department's data file loaded as dated facts."""
-
-    source = models.CharField(_("来源部门"), max_length=100)
-    as_of = models.DateField(_("数据日期"))
-    file_name = models.CharField(_("文件名"), max_length=200)
-    rows = models.PositiveIntegerField(_("行数"), default=0)
-    facts = models.PositiveIntegerField(_("事实数"), default=0)
-    columns = models.JSONField(_("列"), default=list)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    imported_at = models.DateTimeField(_("导入时间"), default=clock.now)
-
-    class Meta:
-        verbose_name = _("部门数据导入")
-        verbose_name_plural = _("部门数据导入")
-        ordering = ["-imported_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.source} {self.as_of} {self.file_name}"

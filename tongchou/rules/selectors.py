@@ -16,7 +16,7 @@ from tongchou.accounts.scope import filter_by_region, user_region_prefix
 from tongchou.core.cache import process_cache
 from tongchou.core.errors import NotFound, ValidationFailed
 from tongchou.core.signals import enterprise_data_changed
-from tongchou.rules import facts as schema
+from tongchou.facts.registry import current
 from tongchou.rules.models import (
     Decision,
     Delivery,
@@ -135,7 +135,7 @@ def _decision_view(d: Decision) -> dict:
         "trace": d.trace,
         "facts": d.facts,
         "near_miss": d.near_miss,
-        "missing_facts": [{"name": n, "label": schema.label(n)} for n in d.missing_facts],
+        "missing_facts": [{"name": n, "label": current().label(n)} for n in d.missing_facts],
         "is_new": d.is_new,
         "valid_to": v.valid_to,
         "delivery": None,
@@ -167,9 +167,9 @@ def enterprise_policies(enterprise: Any) -> EnterprisePolicies:
         elif d.status == "unknown":
             out.unknown.append(view)
             for n in d.missing_facts:
-                f = schema.FACTS.get(n)
+                f = current().get(n)
                 entry = missing.setdefault(
-                    n, {"name": n, "label": schema.label(n), "source": f.source if f else "", "rules": []}
+                    n, {"name": n, "label": current().label(n), "source": f.source if f else "", "rules": []}
                 )
                 entry["rules"].append(view)
         elif d.near_miss and d.failed_conditions == 1:
@@ -283,8 +283,8 @@ def _trace_dict(t, meta: dict) -> dict:
 
 def explain_enterprise(enterprise: Any, as_of: dt.date) -> dict:
     """Trace every published rule in force for one enterprise (live, from the facts as of a date)."""
+    from tongchou.facts.selectors import enterprise_facts
     from tongchou.rules.engine import explain
-    from tongchou.rules.facts_store import enterprise_facts
 
     facts, meta = enterprise_facts(enterprise, as_of)
     traces = explain(published_specs(), facts, as_of)
@@ -464,13 +464,12 @@ def cached_snapshot(as_of: dt.date):
     """The facts snapshot, reused while no enterprise or fact changed (previews and simulations)."""
     from django.db.models import Count, Max
 
-    from tongchou.enterprises.models import Enterprise, EnterpriseFact
-    from tongchou.rules.facts_store import snapshot_frame
+    from tongchou.enterprises.models import Enterprise
+    from tongchou.facts.selectors import facts_version, snapshot_as_of
 
     e = Enterprise.objects.aggregate(n=Count("id"), m=Max("updated_at"))
-    f = EnterpriseFact.objects.aggregate(n=Count("id"), m=Max("id"))
-    key = (as_of, e["n"], e["m"], f["n"], f["m"])
-    return _snapshots.get(key, lambda: snapshot_frame(as_of))
+    key = (as_of, e["n"], e["m"], *facts_version())
+    return _snapshots.get(key, lambda: snapshot_as_of(as_of))
 
 
 def default_as_of(spec) -> dt.date:

@@ -1,4 +1,5 @@
-"""Writes of the rules app: rule versions, fact imports, match runs, the delivery cycle.
+"""Writes of the rules app: rule versions, match runs, the delivery cycle (facts and their
+imports are the facts app's: tongchou.facts).
 
 Every service validates, runs inside ``transaction.atomic``, writes an audit entry and schedules
 side effects (notifications) after commit.
@@ -24,17 +25,15 @@ from tongchou.core import clock
 from tongchou.core.audit import audit_record
 from tongchou.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from tongchou.core.masking import mask_account
-from tongchou.core.signals import announce_enterprise_data_changed
 from tongchou.core.workflow.engine import lock as workflow_lock
 from tongchou.core.workflow.engine import transition
-from tongchou.rules import facts as schema
+from tongchou.facts.registry import current
 from tongchou.rules.engine import RuleError, RuleSpec, evaluate, load_rules
 from tongchou.rules.models import (
     Decision,
     Delivery,
     DeliveryEvent,
     DeliveryStatus,
-    FactImport,
     MatchRun,
     Objection,
     ObjectionStatus,
@@ -215,151 +214,6 @@ def version_data(version: RuleVersion) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# department fact imports
-# ---------------------------------------------------------------------------------------------
-NOT_IMPORTABLE = {"region_code", "industry_code", "industry_section"}
-
-
-def _read_table(path: Path) -> pl.DataFrame:
-    from tongchou.rules.engine import FactsError
-    from tongchou.rules.engine.snapshot import _decode, _read_xlsx
-
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else _decode(raw)
-        try:
-            return pl.read_csv(text.encode("utf-8"), infer_schema=False)
-        except pl.exceptions.PolarsError as err:
-            raise FactsError(f"CSV 文件无法读取：{err}") from None
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    raise FactsError(f"不支持的文件类型“{suffix}”，请使用 .csv 或 .xlsx")
-
-
-def _import_prefix(actor: Any) -> str | None:
-    """Region prefix a person may import for (None = anywhere: administrators and the CLI)."""
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    from tongchou.accounts.scope import user_region_prefix
-
-    return user_region_prefix(actor)
-
-
-@transaction.atomic
-def facts_import(
-    *, path: str | Path, source: str, as_of: dt.date, actor: Any = None, file_name: str = ""
-) -> FactImport:
-    """Load a department's data file (columns: ``uscc`` + fact names; empty cell = no value) as
-    facts dated ``as_of``. All or nothing: any bad row, column or value refuses the whole file
-    with a Chinese message naming it."""
-    from tongchou.enterprises.models import Enterprise, EnterpriseFact
-    from tongchou.rules.engine import FactsError
-    from tongchou.rules.engine.compiler import _suggest
-    from tongchou.rules.engine.snapshot import prepare_facts
-    from tongchou.rules.facts_store import store_value
-
-    announce_enterprise_data_changed(sender="facts_import")
-    path = Path(path)
-    file_name = file_name or path.name
-    if not source.strip():
-        raise ValidationFailed("请填写数据来源部门（--source）。", code="facts_source_missing")
-    try:
-        raw = _read_table(path)
-        headers = [c.strip() for c in raw.columns]
-        raw = raw.rename(dict(zip(raw.columns, headers, strict=True)))
-        errors = []
-        for col_no, h in enumerate(headers, start=1):
-            if h not in schema.FACTS:
-                errors.append(
-                    {"row": 1, "column": h, "message": f"第1行第{col_no}列：未知的事实名“{h}”{_suggest(h)}"}
-                )
-            elif h in NOT_IMPORTABLE:
-                errors.append(
-                    {
-                        "row": 1,
-                        "column": h,
-                        "message": f"第1行第{col_no}列：“{h}”是登记信息，请通过企业库修改，不能作为部门数据导入",
-                    }
-                )
-        if "uscc" not in headers:
-            errors.append({"row": 1, "column": "uscc", "message": "第1行：缺少“uscc”（统一社会信用代码）列"})
-        if errors:
-            raise ValidationFailed(errors[0]["message"], code="facts_invalid", detail=errors)
-        frame = prepare_facts(raw, first_data_row=2, derive=False)
-    except FactsError as err:
-        raise ValidationFailed(err.message, code="facts_invalid", detail=[{"message": err.message}]) from None
-    fact_cols = [c for c in frame.columns if c not in ("uscc", "name")]
-    usccs = [str(u).strip() if u is not None else "" for u in frame.get_column("uscc").to_list()]
-    regions = dict(Enterprise.objects.filter(uscc__in=set(usccs)).values_list("uscc", "region_id"))
-    prefix = _import_prefix(actor)
-    known = dict(Enterprise.objects.filter(uscc__in=set(usccs)).values_list("uscc", "id"))
-    errors = []
-    seen: dict[str, int] = {}
-    for i, u in enumerate(usccs):
-        row = i + 2
-        if not u:
-            errors.append({"row": row, "column": "uscc", "message": f"第{row}行：统一社会信用代码为空"})
-        elif u not in known:
-            errors.append(
-                {"row": row, "column": "uscc", "message": f"第{row}行：统一社会信用代码“{u}”不在企业库中"}
-            )
-        elif prefix is not None and not regions[u].startswith(prefix):
-            errors.append(
-                {
-                    "row": row,
-                    "column": "uscc",
-                    "message": f"第{row}行：企业“{u}”不在您的管辖区域，不能导入其数据",
-                }
-            )
-        elif u in seen:
-            errors.append(
-                {
-                    "row": row,
-                    "column": "uscc",
-                    "message": f"第{row}行：统一社会信用代码“{u}”与第{seen[u]}行重复",
-                }
-            )
-        else:
-            seen[u] = row
-        if len(errors) >= 50:
-            break
-    if errors:
-        raise ValidationFailed(
-            f"共 {len(errors)} 处错误，首个：{errors[0]['message']}", code="facts_invalid", detail=errors
-        )
-    ent_ids = [known[u] for u in usccs]
-    EnterpriseFact.objects.filter(enterprise_id__in=ent_ids, name__in=fact_cols, as_of=as_of).delete()
-    now = clock.now()
-    objs = []
-    for name in fact_cols:
-        for ent_id, value in zip(ent_ids, frame.get_column(name).to_list(), strict=True):
-            if value is None:
-                continue
-            num, text = store_value(name, value)
-            objs.append(
-                EnterpriseFact(
-                    enterprise_id=ent_id,
-                    name=name,
-                    value_number=num,
-                    value_text=text,
-                    source=source,
-                    as_of=as_of,
-                    imported_at=now,
-                )  # fmt: skip
-            )
-    EnterpriseFact.objects.bulk_create(objs, batch_size=2000)
-    record = FactImport.objects.create(
-        source=source, as_of=as_of, file_name=file_name, rows=len(usccs), facts=len(objs), columns=fact_cols,
-        imported_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
-    audit_record(
-        actor=actor, action="rules.facts_import", obj=record, detail={"rows": len(usccs), "facts": len(objs)}
-    )
-    return record
-
-
-# ---------------------------------------------------------------------------------------------
 # matching runs
 # ---------------------------------------------------------------------------------------------
 def published_versions(as_of: dt.date | None = None) -> list[RuleVersion]:
@@ -384,18 +238,18 @@ def evaluate_versions(
     snapshot=None,
 ) -> tuple[pl.DataFrame, Any]:
     """Evaluate versions over every enterprise; returns (result frame, snapshot or None)."""
-    from tongchou.rules.facts_store import postgres_source_sql, snapshot_frame
+    from tongchou.facts.selectors import snapshot_as_of, snapshot_sql
 
     specs = [v.to_spec() for v in versions]
     if engine == "postgres":
         if connection.vendor != "postgresql":
             raise ValidationFailed("库内比对需要 PostgreSQL 数据库。", code="engine_unavailable")
         result = evaluate(
-            specs, None, as_of, engine="postgres", connection=_pg_connection(), source=postgres_source_sql(as_of),
+            specs, None, as_of, engine="postgres", connection=_pg_connection(), source=snapshot_sql(as_of),
             keep=keep,
         )  # fmt: skip
         return result, snapshot
-    snap = snapshot or snapshot_frame(as_of)
+    snap = snapshot or snapshot_as_of(as_of)
     result = evaluate(specs, snap.frame, as_of, engine="duckdb", keep=keep)
     return result, snap
 
@@ -408,24 +262,27 @@ def _num(v) -> Any:
 
 def _trace_for(spec_info: dict, condition_values: list, facts_row: dict, meta: dict) -> tuple[list, dict]:
     """Per-condition trace (label, expression, result, the facts it read with their values) and the
-    fact snapshot (value, as-of date, source) of every fact the rule read."""
+    fact snapshot (value, as-of date, source) of every fact the rule read. A derived fact (the
+    registry's derivation) without a stored value is computed from the row, dated by its newest
+    input, and sourced as the derivation's note (由参保人数推算)."""
+    from tongchou.rules.engine.derive import derive_one
+
+    registry = current()
     used: dict[str, dict] = {}
 
     def fv(name: str) -> dict:
+        f = registry[name]
         value = facts_row.get(name)
-        if name == "layoff_rate" and value is None:
-            prev, now = facts_row.get("insured_employees_prev_year_end"), facts_row.get("insured_employees")
-            if prev and now is not None and prev > 0:
-                value = round(max(0.0, prev - now) / prev, 6)
         on, source = meta.get(name, ("", ""))
-        if name == "layoff_rate" and not source:
-            inputs = [
-                meta.get(n, ("", ""))[0] for n in ("insured_employees_prev_year_end", "insured_employees")
-            ]
-            on, source = max(inputs), "由参保人数推算"
-        entry = {"value": _num(value), "as_of": on, "source": source}
-        used[name] = entry
-        f = schema.FACTS[name]
+        if f.derivation is not None:
+            if value is None:
+                value = derive_one(name, facts_row)
+                if isinstance(value, float):
+                    value = round(value, 6)
+            if not source:
+                on = max((meta.get(n, ("", ""))[0] for n in f.derivation.inputs), default="")
+                source = f.derivation.note
+        used[name] = {"value": _num(value), "as_of": on, "source": source}
         return {"name": name, "label": f.label, "unit": f.unit, "value": _num(value)}
 
     trace = []
@@ -478,9 +335,9 @@ def match_run(
         versions = published_versions(as_of)
         result, snap = evaluate_versions(versions, as_of, engine=engine, keep="relevant")
         if snap is None:
-            from tongchou.rules.facts_store import snapshot_frame
+            from tongchou.facts.selectors import snapshot_as_of
 
-            snap = snapshot_frame(as_of)
+            snap = snapshot_as_of(as_of)
         with transaction.atomic():
             _store_run(run, versions, result, snap, previous, push=push)
         audit_record(
@@ -536,8 +393,8 @@ def _store_run(run: MatchRun, versions, result: pl.DataFrame, snap, previous, *,
                 "condition": j,
                 "label": info["spec"].conditions[j].label if j is not None else "",
                 "fact": row["near_miss_fact"],
-                "fact_label": schema.label(row["near_miss_fact"]) if row["near_miss_fact"] else "",
-                "unit": schema.FACTS[row["near_miss_fact"]].unit if row["near_miss_fact"] else "",
+                "fact_label": current().label(row["near_miss_fact"]) if row["near_miss_fact"] else "",
+                "unit": current().unit(row["near_miss_fact"]) if row["near_miss_fact"] else "",
                 "value": row["near_miss_value"],
                 "threshold": row["near_miss_threshold"],
                 "gap": row["near_miss_gap"],

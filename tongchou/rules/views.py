@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -16,11 +13,12 @@ from tongchou.accounts.access import public, require_roles
 from tongchou.accounts.roles import role_of
 from tongchou.core import clock
 from tongchou.core.errors import TongchouError, ValidationFailed
+from tongchou.facts.registry import current
+from tongchou.facts.selectors import recent_imports
+from tongchou.facts.services import NOT_IMPORTABLE, facts_import
 from tongchou.rules import exports, forms, selectors, services
-from tongchou.rules import facts as schema
 from tongchou.rules.models import (
     DeliveryStatus,
-    FactImport,
     RuleVersion,
     VersionStatus,
 )
@@ -160,7 +158,7 @@ def _editor_context(data: dict, *, rule=None, base=None, errors=None) -> dict:
         "errors": errors or [],
         "benefit_choices": forms.BENEFIT_CHOICES,
         "delivery_choices": forms.DELIVERY_CHOICES,
-        "facts": schema.schema(),
+        "facts": current().schema(),
         "materials_text": "\n".join(data.get("materials") or []),
     }
 
@@ -494,36 +492,27 @@ def facts_upload(request: HttpRequest) -> HttpResponse:
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
-            try:
-                record = services.facts_import(
-                    path=tmp.name,
-                    file_name=upload.name,
-                    source=form.cleaned_data["source"],
-                    as_of=form.cleaned_data["as_of"],
-                    actor=request.user,
-                )
-                messages.success(request, f"已导入 {record.rows} 户企业的 {record.facts} 项数据。")
-                return redirect("rules:facts_upload")
-            except TongchouError as err:
-                errors = err.detail if isinstance(err.detail, list) else [{"message": err.message}]
-                form.add_error(None, err.message)
+        try:
+            record = facts_import(
+                file=upload,
+                file_name=upload.name,
+                source=form.cleaned_data["source"],
+                as_of=form.cleaned_data["as_of"],
+                actor=request.user,
+            )
+            messages.success(request, f"已导入 {record.rows} 户企业的 {record.facts} 项数据。")
+            return redirect("rules:facts_upload")
+        except TongchouError as err:
+            errors = err.detail if isinstance(err.detail, list) and err.detail else [{"message": err.message}]
+            form.add_error(None, err.message)
     return render(
         request,
         "rules/facts_upload.html",
         {
             "form": form,
             "errors": errors,
-            "imports": FactImport.objects.select_related("imported_by")[:20],
-            "facts": [
-                f
-                for f in schema.schema()
-                if f["name"] not in ("name", "region_code", "industry_code", "industry_section")
-            ],
+            "imports": recent_imports(20),
+            "facts": [f for f in current().schema() if f["name"] not in NOT_IMPORTABLE | {"name"}],
         },
     )
 

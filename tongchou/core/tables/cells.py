@@ -44,7 +44,24 @@ _MONEY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_00
 _MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000), "百": Decimal(100)}
 # unit words a number may carry in a column that declares no unit: read as written
 UNIT_WORDS = frozenset(
-    {"元", "万元", "亿元", "美元", "人", "户", "个", "家", "次", "台", "套", "吨", "亩", "平方米", "元/月", "千瓦时"}
+    {
+        "元",
+        "万元",
+        "亿元",
+        "美元",
+        "人",
+        "户",
+        "个",
+        "家",
+        "次",
+        "台",
+        "套",
+        "吨",
+        "亩",
+        "平方米",
+        "元/月",
+        "千瓦时",
+    }
 )
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(.*)$")
 

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from tongchou.enterprises.models import Enterprise, EnterpriseFact
+from tongchou.enterprises.models import Enterprise
 from tongchou.enterprises.uscc import make_uscc
+from tongchou.facts.models import EnterpriseFact
 
 pytestmark = pytest.mark.django_db
 

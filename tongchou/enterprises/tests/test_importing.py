@@ -20,8 +20,9 @@ from tongchou.enterprises.importing import (
     parse_decimal,
     parse_int,
 )
-from tongchou.enterprises.models import Enterprise, EnterpriseFact
+from tongchou.enterprises.models import Enterprise
 from tongchou.enterprises.uscc import make_uscc
+from tongchou.facts.models import EnterpriseFact
 
 HEADERS = ["统一社会信用代码", "名称", "主体类型", "所在区域代码", "行业代码", "从业人员（人）", "营业收入（万元）", "资产总额（万元）",
            "成立日期", "规模以上", "联系电话"]  # fmt: skip

@@ -3,7 +3,7 @@
 Each pass is a small pure function over a sqlglot expression tree:
 
 * :func:`parse` turns text into a tree, or an :class:`ErrorDetail` with line/column;
-* :func:`validate` checks the tree against the facts schema (known facts only,
+* :func:`validate` checks the tree against the fact registry (:func:`tongchou.facts.registry.current`) (known facts only,
   whitelisted node types and functions, no subqueries/statements/star, types that fit);
 * :func:`normalise` makes the tree mean the same thing on every engine (numbers as
   DOUBLE, division by zero → NULL, ``ROUND`` on NUMERIC for PostgreSQL);
@@ -22,8 +22,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from tongchou.rules import facts as facts_schema
-from tongchou.rules.facts import FactType
+from tongchou.facts.registry import FactType, current, registry_argument
 
 from .errors import ErrorDetail, at, position
 
@@ -165,12 +164,12 @@ def parse(text: str, *, field: str = "expression") -> tuple[exp.Expression | Non
 
 
 def _suggest(name: str) -> str:
-    close = difflib.get_close_matches(name, list(facts_schema.FACTS), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(current()), n=1, cutoff=0.6)
     return f"，您是否想写“{close[0]}”？" if close else "。可用的事实见事实清单。"
 
 
 def _type_of_fact(name: str) -> str:
-    t = facts_schema.FACTS[name].type
+    t = current()[name].type
     return {FactType.NUMBER: "number", FactType.BOOL: "bool", FactType.DATE: "date"}.get(t, "text")
 
 
@@ -199,7 +198,7 @@ def validate(
             if node.table:
                 problems.add("qualified", f"事实名前不能带表名“{node.table}.”", node)
                 structural = True
-            elif node.name not in facts_schema.FACTS:
+            elif node.name not in current():
                 problems.add("unknown_fact", f"未知的事实“{node.name}”{_suggest(node.name)}", node)
                 structural = True
         elif isinstance(node, exp.Cast):
@@ -243,7 +242,7 @@ def _check_enum_literals(tree: exp.Expression, problems: _Problems) -> None:
         elif isinstance(node, exp.In) and isinstance(node.this, exp.Column):
             pairs.append((node.this, list(node.expressions)))
         for col, values in pairs:
-            fact = facts_schema.FACTS.get(col.name)
+            fact = current().get(col.name)
             if not fact or fact.type != FactType.ENUM:
                 continue
             for v in values:
@@ -367,7 +366,7 @@ def simple_comparison(tree: exp.Expression) -> Comparison | None:
         left, right, kind = right, left, _FLIP[kind]
     if not isinstance(left, exp.Column) or isinstance(right, exp.Column):
         return None
-    fact = facts_schema.FACTS.get(left.name)
+    fact = current().get(left.name)
     if fact is None or fact.type != FactType.NUMBER:
         return None
     if any(isinstance(n, exp.Literal) and n.is_string for n in right.walk()):
@@ -411,7 +410,7 @@ def normalise(tree: exp.Expression, *, dialect: str) -> exp.Expression:
 
     def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column):
-            fact = facts_schema.FACTS[node.name]
+            fact = current()[node.name]
             col = exp.column(node.name, quoted=True)
             if fact.type == FactType.NUMBER:
                 return exp.Cast(this=col, to=exp.DataType.build("DOUBLE"))
@@ -470,6 +469,7 @@ class Compiled:
         return generate(normalise(self.tree, dialect=dialect), dialect=dialect)
 
 
+@registry_argument
 def compile_expression(
     text: str, *, field: str = "expression", expect: str = "bool"
 ) -> tuple[Compiled | None, list[ErrorDetail]]:

@@ -3,8 +3,9 @@
 The query (:func:`build_query`, the same text shape for DuckDB and PostgreSQL) makes one
 pass over the facts snapshot and returns one wide row per enterprise:
 
-* ``base``: the snapshot's columns the pack reads (absent columns become typed NULLs;
-  ``layoff_rate`` derived where absent);
+* ``base``: the snapshot's columns the pack reads (absent columns become typed NULLs; facts
+  whose registry declaration is an expression derivation — ``layoff_rate`` — computed where
+  absent, see derive.py);
 * every condition of every rule as a boolean column ``r<i>_c<j>`` (SQL three-valued logic:
   NULL = unknown), every benefit formula ``r<i>_amt`` (floored at 0, capped), the
   right-hand side of non-constant comparisons ``r<i>_t<j>`` (for near-miss distances),
@@ -26,10 +27,11 @@ from typing import Any, cast
 
 import polars as pl
 
-from tongchou.rules import facts as schema
-from tongchou.rules.facts import FactType
+from tongchou.facts.frames import derive_frame
+from tongchou.facts.registry import KEY, FactRegistry, FactType, current, registry_argument, using
 
 from .compiler import Comparison, Compiled, simple_comparison
+from .derive import derived_sql, is_expression_derived
 from .spec import BENEFIT_KINDS, RuleSpec, rules_in_force
 
 KEEP = ("all", "matched", "relevant")
@@ -60,7 +62,6 @@ COMPACT_SCHEMA = {
     "nm_value": pl.Float64,
     "nm_threshold": pl.Float64,
 }
-_LAYOFF_INPUTS = ("insured_employees_prev_year_end", "insured_employees")
 _NEGATE = {"<=": ">", "<": "≥", ">=": "<", ">": "≤", "=": "≠", "<>": "="}
 _SQL_TYPES = {
     "duckdb": {FactType.NUMBER: "DOUBLE", FactType.TEXT: "VARCHAR", FactType.ENUM: "VARCHAR",
@@ -86,10 +87,12 @@ class RulePlan:
 
     @property
     def null_bits(self) -> list[str]:
-        """Bit order of the missing-facts mask: region, the amount, then every fact read."""
+        """Bit order of the missing-facts mask: region, the amount, then every fact read (a
+        derived fact followed by the facts it is computed from)."""
         out = ["region_code", "__amount__"]
+        registry = current()
         for f in self.facts:
-            for name in [f, *(_LAYOFF_INPUTS if f == "layoff_rate" else ())]:
+            for name in [f, *registry.expression_inputs(f)]:
                 if name not in out:
                     out.append(name)
         return out
@@ -141,11 +144,12 @@ def layout_for(plans: list[RulePlan]) -> Layout:
     scopes: list[str] = []
     null_facts: list[str] = ["region_code"]
     value_facts: list[str] = []
+    registry = current()
     for p in plans:
         if p.spec.region not in scopes:
             scopes.append(p.spec.region)
         for f in p.facts:
-            for name in [f, *(_LAYOFF_INPUTS if f == "layoff_rate" else ())]:
+            for name in [f, *registry.expression_inputs(f)]:
                 if name not in null_facts:
                     null_facts.append(name)
         for cmp in p.comparisons:
@@ -154,6 +158,7 @@ def layout_for(plans: list[RulePlan]) -> Layout:
     return Layout(tuple(plans), tuple(scopes), tuple(null_facts), tuple(value_facts))
 
 
+@registry_argument
 def build_query(
     plans: list[RulePlan], *, source: str, available: set[str], dialect: str, row: str | None = None
 ) -> tuple[str, Layout]:
@@ -162,28 +167,20 @@ def build_query(
     layout = layout_for(plans)
     types = _SQL_TYPES[dialect]
     dbl = types[FactType.NUMBER]
-    used: list[str] = [schema.KEY, *layout.null_facts]
+    registry = current()
+    used: list[str] = [KEY, *layout.null_facts]
     base_cols = [_q(row)] if row else []
+    derived = [f for f in used if is_expression_derived(f)]
     for f in used:
-        if f == "layoff_rate":
+        if f in derived:
             continue
         if f in available:
             base_cols.append(_q(f))
         else:
-            base_cols.append(f"CAST(NULL AS {types[schema.FACTS[f].type]}) AS {_q(f)}")
-    if "layoff_rate" in used:
-        p_, n_ = (
-            f"CAST({_q(x)} AS {dbl})" if x in available else f"CAST(NULL AS {dbl})" for x in _LAYOFF_INPUTS
-        )
-        derived = (
-            f"CASE WHEN {p_} > 0 AND {n_} IS NOT NULL THEN "
-            f"(CASE WHEN {p_} - {n_} > 0 THEN {p_} - {n_} ELSE CAST(0 AS {dbl}) END) / {p_} END"
-        )
-        raw = f"CAST({_q('layoff_rate')} AS {dbl})" if "layoff_rate" in available else None
-        base_cols.append(
-            f"{'COALESCE(' + raw + ', ' + derived + ')' if raw else derived} AS {_q('layoff_rate')}"
-        )
-    cols = [f"{_q(row)} AS row" if row else f"{_q(schema.KEY)} AS k", f"{_q('region_code')} IS NULL AS rnull"]
+            base_cols.append(f"CAST(NULL AS {types[registry[f].type]}) AS {_q(f)}")
+    for f in derived:  # computed from the source's columns, a supplied value wins
+        base_cols.append(f"{derived_sql(f, available, dialect, types)} AS {_q(f)}")
+    cols = [f"{_q(row)} AS row" if row else f"{_q(KEY)} AS k", f"{_q('region_code')} IS NULL AS rnull"]
     for k, region in enumerate(layout.scopes):
         cols.append(
             f"({_q('region_code')} IS NULL OR SUBSTR({_q('region_code')}, 1, {len(region)}) = {_lit(region)}) AS s{k}"
@@ -332,6 +329,14 @@ def plan_rules(rules: list[RuleSpec], as_of: dt.date) -> list[RulePlan]:
     return [RulePlan.of(r) for r in rules_in_force(list(rules), as_of)]
 
 
+def _derive_for(plans: list[RulePlan], facts: pl.DataFrame) -> pl.DataFrame:
+    """Fill the function-derived facts the plans read (size_class), on the frame."""
+    layout = layout_for(plans)
+    names = [f for f in layout.null_facts if (fact := current().get(f)) is not None and fact.derived]
+    return derive_frame(facts, names) if names else facts
+
+
+@registry_argument
 def evaluate(
     rules: list[RuleSpec],
     facts: pl.DataFrame | None,
@@ -350,7 +355,8 @@ def evaluate(
       with ``source`` and no frame, the named table/view of that DuckDB connection is used).
     * ``engine="postgres"``: ``connection`` is a DB-API connection (psycopg) and ``source``
       a table/view name or a SELECT shaped like the snapshot (one row per enterprise, one
-      column per fact; derived ``size_class`` must be present; ``layoff_rate`` is derived).
+      column per fact; function-derived facts (``size_class``) must be present; expression-derived
+      ones (``layoff_rate``) are computed in the query).
       With a frame and no source, the frame is copied into a temporary table first.
     * ``keep``: ``all`` rows; ``matched`` = eligible + unknown; ``relevant`` = matched +
       near misses.
@@ -365,10 +371,6 @@ def evaluate(
     plans = plan_rules(rules, as_of)
     if not plans:
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    if facts is not None and any("size_class" in p.facts for p in plans):
-        from .snapshot import derive_size_class
-
-        facts = derive_size_class(facts)
     return evaluate_compact(
         rules, facts, as_of, engine=engine, connection=connection, source=source, keep=keep
     ).to_frame(explanations=explanations)
@@ -394,6 +396,7 @@ class CompactResult:
     uscc: pl.Series
     layout: Layout | None
     _words: pl.DataFrame | None = None
+    registry: FactRegistry | None = None  # the registry the rules were evaluated with (labels)
 
     @property
     def height(self) -> int:
@@ -402,7 +405,8 @@ class CompactResult:
     def words(self) -> pl.DataFrame:
         if self._words is None:
             assert self.layout is not None, "a result without a layout has no rows"
-            self._words = _words_table(self.rows.get_column("key").unique(), self.layout)
+            with using(self.registry):
+                self._words = _words_table(self.rows.get_column("key").unique(), self.layout)
         return self._words
 
     def status_counts(self) -> dict[str, int]:
@@ -424,7 +428,7 @@ class CompactResult:
             (self.rows.get_column("key") // (1 << 48)).cast(pl.UInt32)
         )
         rows = self.rows.with_columns(sort_key.alias("_o")).sort("_o").drop("_o")
-        return CompactResult(rows, self.uscc, self.layout, self._words)
+        return CompactResult(rows, self.uscc, self.layout, self._words, self.registry)
 
     @staticmethod
     def concat(parts: list[CompactResult]) -> CompactResult:
@@ -439,7 +443,9 @@ class CompactResult:
         for p in parts:
             rows.append(p.rows.with_columns((pl.col("row") + offset).cast(pl.UInt32)))
             offset += p.uscc.len()
-        return CompactResult(pl.concat(rows), pl.concat([p.uscc for p in parts]), parts[0].layout)
+        return CompactResult(
+            pl.concat(rows), pl.concat([p.uscc for p in parts]), parts[0].layout, registry=parts[0].registry
+        )
 
     def to_frame(self, *, explanations: str = "full") -> pl.DataFrame:
         return self.frame_slice(0, self.rows.height, explanations=explanations)
@@ -462,6 +468,7 @@ class CompactResult:
             yield self.frame_slice(start, batch, explanations=explanations, columns=columns)
 
 
+@registry_argument
 def evaluate_compact(
     rules: list[RuleSpec],
     facts: pl.DataFrame | None,
@@ -481,10 +488,8 @@ def evaluate_compact(
         return CompactResult(
             pl.DataFrame(schema=COMPACT_SCHEMA), pl.Series("uscc", [], dtype=pl.String), None
         )
-    if facts is not None and any("size_class" in p.facts for p in plans):
-        from .snapshot import derive_size_class
-
-        facts = derive_size_class(facts)
+    if facts is not None:
+        facts = _derive_for(plans, facts)
     if engine == "duckdb":
         wide, layout, uscc = _run_duckdb(plans, facts, connection, source)
     elif engine == "postgres":
@@ -496,7 +501,7 @@ def evaluate_compact(
         raise ValueError(f"unknown engine {engine!r}")
     long = to_long(wide, layout, keep)
     del wide
-    return CompactResult(long, uscc.alias("uscc"), layout)
+    return CompactResult(long, uscc.alias("uscc"), layout, registry=current())
 
 
 def _run_duckdb(plans, facts, connection, source):
@@ -523,7 +528,7 @@ def _run_duckdb(plans, facts, connection, source):
         if facts is not None:
             con.unregister(name)
         wide = wide.cast(wide_schema(layout, row=row is not None))
-        uscc = facts.get_column(schema.KEY) if facts is not None else wide.get_column("k")
+        uscc = facts.get_column(KEY) if facts is not None else wide.get_column("k")
         return wide, layout, uscc
     finally:
         if connection is None:
@@ -552,7 +557,7 @@ def _run_postgres(plans, facts, connection, source):
 def _require_key(available: set[str]) -> None:
     from .errors import FactsError
 
-    if schema.KEY not in available:
+    if KEY not in available:
         raise FactsError("企业数据缺少“uscc”（统一社会信用代码）列")
 
 
@@ -580,19 +585,17 @@ def decode_codes(codes: int, n: int) -> list[bool | None]:
 
 
 def missing_facts(plan: RulePlan, values: list[bool | None], is_null, amount_missing: bool) -> list[str]:
-    """Facts whose absence blocks the decision: facts read by an unknown condition (the
-    inputs of a derived layoff_rate named instead of it), a missing region, the inputs of
-    a cash amount that could not be computed. ``is_null(name) -> bool``."""
+    """Facts whose absence blocks the decision: facts read by an unknown condition (for a
+    derived fact that could not be computed, its missing inputs instead — the registry decides),
+    a missing region, the inputs of a cash amount that could not be computed.
+    ``is_null(name) -> bool``."""
     out: list[str] = []
+    registry = current()
 
     def add(name: str) -> None:
-        if name == "layoff_rate" and is_null("layoff_rate"):
-            inputs = [x for x in _LAYOFF_INPUTS if is_null(x)]
-            for x in inputs or ["layoff_rate"]:
-                if x not in out:
-                    out.append(x)
-        elif is_null(name) and name not in out:
-            out.append(name)
+        for x in registry.missing_names(name, is_null):
+            if x not in out:
+                out.append(x)
 
     for value, cond in zip(values, plan.conditions, strict=True):
         if value is None:
@@ -789,7 +792,7 @@ def _template(
             text += f"可享受{BENEFIT_KINDS[kind]}。"
         return 0, (text + tail, "", "", ""), text + tail
     if status == "unknown":
-        text = f"需补充：{'、'.join(schema.label(n) for n in missing)}" if missing else "需补充相关数据"
+        text = f"需补充：{'、'.join(current().label(n) for n in missing)}" if missing else "需补充相关数据"
         ok = [labels[j] for j, v in enumerate(values) if v is True]
         if ok:
             text += f"（已符合：{'；'.join(ok)}）"
@@ -801,8 +804,8 @@ def _template(
         if cmp is not None:
             return (
                 2,
-                (f"{text}差一点：{schema.label(cmp.fact)}为", f"，{_NEGATE[cmp.op]} ", "，差", "。"),
-                f"{text}差一点：仅此一项条件不符合（{schema.label(cmp.fact)}，差距见 near_miss_gap）。",
+                (f"{text}差一点：{current().label(cmp.fact)}为", f"，{_NEGATE[cmp.op]} ", "，差", "。"),
+                f"{text}差一点：仅此一项条件不符合（{current().label(cmp.fact)}，差距见 near_miss_gap）。",
             )
         text += "差一点：仅此一项条件不符合。"
     return 0, (text, "", "", ""), text

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from tongchou.rules import facts as schema
+from tongchou.facts.registry import current, registry_argument
 
 from .evaluate import RulePlan, _fmt_money, template_parts
 from .reference import derive, evaluate_node
@@ -85,15 +85,13 @@ def _jsonable(v):
 
 
 def _fact_value(name: str, facts: dict) -> FactValue:
-    f = schema.FACTS[name]
+    f = current()[name]
     return FactValue(name, f.label, facts.get(name), f.unit, f.derived)
 
 
 def _missing_names(name: str, facts: dict) -> list[str]:
-    if name == "layoff_rate" and facts.get("layoff_rate") is None:
-        inputs = [n for n in ("insured_employees_prev_year_end", "insured_employees") if facts.get(n) is None]
-        return inputs or ["layoff_rate"]
-    return [name] if facts.get(name) is None else []
+    """What to ask for when ``name`` is missing (a derived fact: its missing inputs)."""
+    return current().missing_names(name, lambda n: facts.get(n) is None)
 
 
 def _fmt(x: float) -> str:
@@ -103,11 +101,13 @@ def _fmt(x: float) -> str:
     return pl.select(_fmt_number(pl.lit(float(x), dtype=pl.Float64))).item()
 
 
+@registry_argument
 def explain(
     rules: list[RuleSpec], facts: dict, as_of: dt.date, *, include_out_of_region: bool = False
 ) -> list[RuleTrace]:
     """Trace every rule in force on ``as_of`` for one enterprise's ``facts`` (a dict of fact
     name → value; missing keys or None = missing)."""
+    registry = current()
     f = derive(facts)
     region = f.get("region_code")
     traces: list[RuleTrace] = []
@@ -216,10 +216,7 @@ def explain(
                 formula_facts=formula_facts,
                 conditions=cond_traces,
                 failed_conditions=failed,
-                missing_facts=[
-                    FactValue(m, schema.label(m), None, schema.FACTS[m].unit if m in schema.FACTS else "")
-                    for m in missing
-                ],
+                missing_facts=[FactValue(m, registry.label(m), None, registry.unit(m)) for m in missing],
                 near_miss=near,
                 delivery=spec.delivery,
                 materials=list(spec.materials),

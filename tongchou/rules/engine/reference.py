@@ -9,61 +9,14 @@ division by zero is NULL, LEAST/GREATEST/COALESCE skip NULLs.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlglot import exp
 
-from tongchou.rules import facts as schema
-from tongchou.rules.facts import FactType
+from tongchou.facts.registry import registry_argument
 
+from .derive import derive
 from .spec import RuleSpec
-
-
-def derive(facts: dict) -> dict:
-    """Facts with ``layoff_rate`` (and, when the size-class module is present, ``size_class``)
-    derived where absent. Values are coerced to the schema types."""
-    out = {}
-    for k, v in facts.items():
-        fact = schema.FACTS.get(k)
-        if fact is None:
-            continue
-        out[k] = _coerce(v, fact.type)
-    if out.get("layoff_rate") is None:
-        prev, now = out.get("insured_employees_prev_year_end"), out.get("insured_employees")
-        out["layoff_rate"] = (
-            max(0.0, prev - now) / prev if prev is not None and now is not None and prev > 0 else None
-        )
-    if out.get("size_class") is None and out.get("industry_code"):
-        from .snapshot import _classifier
-
-        classify = _classifier()
-        if classify is not None:
-            try:
-                sc = classify(
-                    out["industry_code"],
-                    employees=out.get("employees"),
-                    revenue_wan=out.get("revenue_wan"),
-                    assets_wan=out.get("assets_wan"),
-                ).size_class
-                out["size_class"] = str(getattr(sc, "value", sc))
-            except Exception:
-                out["size_class"] = None
-    return out
-
-
-def _coerce(v, t: FactType):
-    if v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()):
-        return None
-    if t == FactType.NUMBER:
-        return float(v)
-    if t == FactType.BOOL:
-        if isinstance(v, str):
-            return v.strip().lower() in ("true", "t", "1", "yes", "y", "是")
-        return bool(v)
-    if t == FactType.DATE:
-        return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
-    return str(v)
 
 
 def evaluate_node(node: exp.Expression, facts: dict):
@@ -178,6 +131,7 @@ def evaluate_node(node: exp.Expression, facts: dict):
     raise ValueError(f"unsupported node {type(node).__name__}")
 
 
+@registry_argument
 def evaluate_rule(spec: RuleSpec, facts: dict, *, derived: bool = False) -> tuple[str, float | None, list]:
     """(status, value, condition values) of one rule for one enterprise; region and
     validity are the caller's business (see explain)."""

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from tongchou.facts.registry import current, registry_argument
+
 from .compiler import Compiled, compile_expression
 from .errors import ErrorDetail, RuleError, at
 
@@ -124,6 +126,7 @@ class RuleSpec:
 
     # -- serialisation -------------------------------------------------------------
     @classmethod
+    @registry_argument
     def from_dict(cls, data: dict, *, source: str = "") -> RuleSpec:
         """Build a spec from plain data (YAML/JSON). Raises :class:`RuleError` listing every
         problem (structure and expressions)."""
@@ -264,8 +267,14 @@ class RuleSpec:
         return compiled
 
 
-@functools.lru_cache(maxsize=4096)
 def _compile_cached(text: str, field_name: str, expect: str):
+    """Compiled once per text and registry (a registry that gained facts is a new key)."""
+    registry = current()
+    return _compile_in(text, field_name, expect, registry, registry.version)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_in(text: str, field_name: str, expect: str, registry, version: int):
     compiled, errors = compile_expression(text, field=field_name, expect=expect)
     return compiled, tuple(errors)
 
@@ -283,6 +292,7 @@ def _date(value: Any, field_name: str) -> dt.date | None:
         raise ValueError(f"{field_name}：日期“{value}”格式不对，应为 YYYY-MM-DD") from None
 
 
+@registry_argument
 def validate_rule(spec: RuleSpec) -> list[ErrorDetail]:
     """Every problem of a rule, as a list (empty when the rule is usable)."""
     errors: list[ErrorDetail] = []
@@ -348,6 +358,7 @@ def _prefix(errors: list[ErrorDetail], what: str) -> list[ErrorDetail]:
     return [ErrorDetail(e.code, f"{what}：{e.message}", e.field, e.line, e.column) for e in errors]
 
 
+@registry_argument
 def load_rules(path: str | Path) -> list[RuleSpec]:
     """Every rule in a directory (``*.yaml``/``*.yml``, recursively, sorted) or one file.
     Raises :class:`RuleError` naming the file on the first bad file; duplicate ids are refused."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from tongchou.rules import facts as schema
-from tongchou.rules.facts import FactType
+from tongchou.facts.catalogue import FACTS as CATALOGUE
+from tongchou.facts.frames import POLARS_TYPES
+from tongchou.facts.registry import FactType, current
 
 REGIONS = ["370306", "370306001", "370306100", "370303", "370302", "370102", "370112", "371402"]
 INDUSTRIES = ["C3562", "C2710", "F5211", "I6510", "H6210", "E4710", "A0111", "L7211"]
@@ -55,7 +56,8 @@ def population(
     cols["insured_employees"] = maybe(now)
     cols["unemployment_insurance_paid_prev_year"] = maybe(np.round(prev * rng.uniform(200, 600, n), 2))
     cols["employer_social_insurance_monthly"] = maybe(np.round(prev * rng.uniform(500, 1500, n), 2))
-    bool_facts = [f.name for f in schema.FACTS.values() if f.type == FactType.BOOL]
+    # the catalogue's flags only: facts other apps declare must not change a seeded population
+    bool_facts = [f.name for f in CATALOGUE if f.type == FactType.BOOL]
     for name in bool_facts:
         cols[name] = maybe(rng.random(n) < 0.3)
     cols["incubator_level"] = maybe(rng.choice(["none", "city", "provincial"], n, p=[0.8, 0.1, 0.1]))
@@ -94,9 +96,7 @@ def population(
     cols["land_transfer_new_mu"] = maybe(rng.choice([0.0, 50.0, 99.0, 100.0, 101.0, 300.0], n))
     cols["new_class1_drugs"] = maybe(rng.choice([0.0, 0.0, 0.0, 1.0, 2.0], n))
     frame = pl.DataFrame({k: v.alias(k) for k, v in cols.items()})
-    # cast to schema types
-    from .snapshot import POLARS_TYPES
-
+    registry = current()  # cast to the registry's types
     return frame.with_columns(
-        [pl.col(c).cast(POLARS_TYPES[schema.FACTS[c].type]) for c in frame.columns if c in schema.FACTS]
+        [pl.col(c).cast(POLARS_TYPES[registry[c].type]) for c in frame.columns if c in registry]
     )

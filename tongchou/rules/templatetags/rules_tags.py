@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from tongchou.rules import facts as schema
+from tongchou.facts.registry import current
 
 register = template.Library()
 
@@ -41,15 +41,13 @@ def fact_value(value, name: str = "") -> str:
     """A fact value as people read it: 是/否, 1,200 元, 市级; ``缺`` when missing."""
     if value is None or value == "":
         return "（缺）"
-    fact = schema.FACTS.get(name)
+    fact = current().get(name)
     if isinstance(value, bool):
         return "是" if value else "否"
     if fact is not None and fact.choices and value in fact.choices and fact.choice_labels:
         return dict(zip(fact.choices, fact.choice_labels, strict=False)).get(value, value)
     if isinstance(value, int | float | Decimal):
-        if name == "layoff_rate" or (
-            fact is not None and not fact.unit and abs(float(value)) < 1 and "rate" in name
-        ):
+        if fact is not None and fact.display == "percent":
             return f"{float(value):.2%}"
         return _number(float(value)) + (fact.unit if fact is not None and fact.unit else "")
     return str(value)
@@ -108,7 +106,7 @@ def delivery_stages(status: str | None):
 
 @register.filter
 def fact_label(name: str) -> str:
-    return schema.label(name)
+    return current().label(name)
 
 
 @register.filter

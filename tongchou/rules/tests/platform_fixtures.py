@@ -11,12 +11,13 @@ FACTS_DAY = dt.date(2020, 3, 31)
 
 
 def set_facts(enterprise, as_of: dt.date = FACTS_DAY, source: str = "区人力资源社会保障局", **facts) -> None:
-    """Store dated facts for an enterprise (the storage convention of facts_store)."""
-    from tongchou.enterprises.models import EnterpriseFact
-    from tongchou.rules.facts_store import store_value
+    """Store dated facts for an enterprise (the storage convention of tongchou.facts.storage)."""
+    from tongchou.facts.models import EnterpriseFact
+    from tongchou.facts.registry import current
+    from tongchou.facts.storage import to_storage
 
     for name, value in facts.items():
-        num, text = store_value(name, value)
+        num, text = to_storage(current()[name], value)
         EnterpriseFact.objects.update_or_create(
             enterprise=enterprise,
             name=name,
@@ -27,10 +28,15 @@ def set_facts(enterprise, as_of: dt.date = FACTS_DAY, source: str = "区人力�
 
 def load_population(frame, *, as_of: dt.date = FACTS_DAY) -> int:
     """Put a synthetic population (engine.synthetic.population) into the registry and facts tables."""
-    from tongchou.enterprises.models import Enterprise, EnterpriseFact, Industry
+    from tongchou.enterprises.models import Enterprise, Industry
+    from tongchou.facts.models import EnterpriseFact
+    from tongchou.facts.registry import current
+    from tongchou.facts.selectors import IDENTITY
+    from tongchou.facts.selectors import REGISTRY_COLUMNS as REGISTRY
+    from tongchou.facts.storage import to_storage
     from tongchou.regions.models import Region
-    from tongchou.rules import facts as schema
-    from tongchou.rules.facts_store import IDENTITY, REGISTRY, store_value
+
+    registry = current()
 
     regions = set(Region.objects.values_list("code", flat=True))
     industries = set(Industry.objects.values_list("code", flat=True))
@@ -61,9 +67,9 @@ def load_population(frame, *, as_of: dt.date = FACTS_DAY) -> int:
         for name, value in r.items():
             if value is None or name in IDENTITY or name in REGISTRY and name not in (
                 "above_designated_size", "foreign_invested", "exporter", "high_tech",
-            ) or name not in schema.FACTS:  # fmt: skip
+            ) or name not in registry:  # fmt: skip
                 continue
-            num, text = store_value(name, value)
+            num, text = to_storage(registry[name], value)
             facts.append(
                 EnterpriseFact(
                     enterprise_id=ids[r["uscc"]], name=name, value_number=num, value_text=text, as_of=as_of

@@ -17,7 +17,7 @@ AS_OF = dt.date(2020, 4, 15)
 def test_an_in_place_fact_update_by_an_import_refreshes_the_cached_snapshot(
     reference_data, make_enterprise, tmp_path
 ):
-    from tongchou.rules.services import facts_import
+    from tongchou.facts.services import facts_import
 
     ent = make_enterprise(employees=20, size_class="small")
     set_facts(ent, insured_employees=10)
@@ -25,7 +25,7 @@ def test_an_in_place_fact_update_by_an_import_refreshes_the_cached_snapshot(
     # same enterprise, same fact, same date: the count and the max id do not change
     path = tmp_path / "facts.csv"
     path.write_text(f"uscc,insured_employees\n{ent.uscc},12\n", encoding="utf-8")
-    facts_import(path=path, source="区人力资源社会保障局", as_of=FACTS_DAY)
+    facts_import(file=path, source="区人力资源社会保障局", as_of=FACTS_DAY)
     assert selectors.cached_snapshot(AS_OF).facts_of(ent.uscc)["insured_employees"] == 12
 
 

@@ -1,5 +1,5 @@
 """The whole pack over the same database facts, two ways: the embedded engine over the polars
-snapshot (DuckDB) and in-database evaluation in PostgreSQL over facts_store.postgres_source_sql.
+snapshot (DuckDB) and in-database evaluation in PostgreSQL over tongchou.facts.selectors.snapshot_sql.
 Results must be identical. Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://…)."""
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ def population_in_db(pack):
     if connection.vendor != "postgresql":
         pytest.skip("needs the suite on PostgreSQL (DATABASE_URL=postgres://…)")
     from tongchou.enterprises.models import Enterprise
+    from tongchou.facts.selectors import snapshot_as_of as snapshot_frame
     from tongchou.rules.engine.synthetic import population
-    from tongchou.rules.facts_store import snapshot_frame
 
     load_population(population(800, seed=7, missing=0.12))
     # the registry stores the derived size class (as the enterprise import does)

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from tongchou.core.errors import IllegalTransition, NotFound, ValidationFailed
+from tongchou.facts.services import facts_import
 from tongchou.rules import services
 from tongchou.rules.models import (
     Decision,
@@ -84,7 +85,7 @@ def test_a_bad_expression_is_refused_with_the_spot(pack, users):
 
 # --------------------------------------------------------------------------- facts
 def test_snapshot_takes_the_latest_fact_on_or_before_the_date(textile):
-    from tongchou.rules.facts_store import snapshot_frame
+    from tongchou.facts.selectors import snapshot_as_of as snapshot_frame
 
     set_facts(textile, as_of=dt.date(2020, 1, 31), insured_employees=70)
     set_facts(textile, as_of=dt.date(2020, 5, 31), insured_employees=10)
@@ -102,10 +103,10 @@ def _write(tmp_path, text: str, name: str = "data.csv"):
 
 
 def test_import_facts_stores_dated_values_and_skips_empty_cells(textile, tmp_path):
-    from tongchou.enterprises.models import EnterpriseFact
+    from tongchou.facts.models import EnterpriseFact
 
     path = _write(tmp_path, f"uscc,insured_employees,is_hr_agency,incubator_level\n{textile.uscc},75,是,\n")
-    record = services.facts_import(path=path, source="区人社局", as_of=dt.date(2020, 4, 10))
+    record = facts_import(file=path, source="区人社局", as_of=dt.date(2020, 4, 10))
     assert (record.rows, record.facts) == (1, 2)
     fact = EnterpriseFact.objects.get(
         enterprise=textile, name="insured_employees", as_of=dt.date(2020, 4, 10)
@@ -133,12 +134,12 @@ def test_import_facts_stores_dated_values_and_skips_empty_cells(textile, tmp_pat
     ],
 )
 def test_a_bad_department_file_is_refused_whole_with_the_row_and_column(textile, tmp_path, body, message):
-    from tongchou.enterprises.models import EnterpriseFact
+    from tongchou.facts.models import EnterpriseFact
 
     before = EnterpriseFact.objects.count()
     path = _write(tmp_path, body.format(u=textile.uscc))
     with pytest.raises(ValidationFailed) as err:
-        services.facts_import(path=path, source="区人社局", as_of=dt.date(2020, 4, 10))
+        facts_import(file=path, source="区人社局", as_of=dt.date(2020, 4, 10))
     assert message in err.value.message
     assert EnterpriseFact.objects.count() == before
 
@@ -399,7 +400,5 @@ def test_department_staff_import_only_for_enterprises_in_their_region(
     elsewhere = make_enterprise(region_code="370102", name="济南某公司")
     path = _write(tmp_path, f"uscc,insured_employees\n{textile.uscc},5\n{elsewhere.uscc},6\n")
     with pytest.raises(ValidationFailed, match="第3行：企业.*不在您的管辖区域"):
-        services.facts_import(path=path, source="区人社局", as_of=FACTS_DAY, actor=users["department"])
-    assert (
-        services.facts_import(path=path, source="市人社局", as_of=FACTS_DAY, actor=users["admin"]).rows == 2
-    )
+        facts_import(file=path, source="区人社局", as_of=FACTS_DAY, actor=users["department"])
+    assert facts_import(file=path, source="市人社局", as_of=FACTS_DAY, actor=users["admin"]).rows == 2

@@ -49,12 +49,15 @@ class Command(BaseCommand):
                 "seconds": round(time.perf_counter() - started, 2),
             }
         else:
+            from tongchou.core.tables import CLI_LIMITS
             from tongchou.enterprises.importing import enterprises_import
 
             with tempfile.TemporaryDirectory() as tmp:
                 csv_path = Path(tmp) / "generated.csv"
                 write_frame(df, csv_path)
-                report = enterprises_import(source=csv_path, filename=csv_path.name, fact_source="合成数据")
+                report = enterprises_import(
+                    source=csv_path, filename=csv_path.name, fact_source="合成数据", limits=CLI_LIMITS
+                )
             summary = {
                 "rows": df.height,
                 "created": report.created,

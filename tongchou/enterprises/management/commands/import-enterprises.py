@@ -8,6 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tongchou.core import tables
+from tongchou.core.errors import TongchouError
 from tongchou.enterprises.importing import ImportRefused, enterprises_import
 
 
@@ -30,7 +32,9 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--as-of 日期格式应为 YYYY-MM-DD：{opts['as_of']}", returncode=2) from exc
         try:
-            report = enterprises_import(source=opts["file"], fact_source=opts["source"], as_of=as_of)
+            report = enterprises_import(
+                source=opts["file"], fact_source=opts["source"], as_of=as_of, limits=tables.CLI_LIMITS
+            )
         except FileNotFoundError as exc:
             raise CommandError(f"找不到文件：{opts['file']}", returncode=2) from exc
         except ImportRefused as exc:
@@ -38,6 +42,8 @@ class Command(BaseCommand):
             for e in exc.detail or []:
                 sys.stderr.write(f"第{e['row']}行 [{e['column']}] {e['value']}: {e['message']}\n")
             raise SystemExit(1) from exc
+        except TongchouError as exc:  # unreadable, too large, wrong type
+            raise CommandError(exc.message) from None
         out = report.as_dict()
         out.pop("errors")
         self.stdout.write(json.dumps(out, ensure_ascii=False))

@@ -6,11 +6,15 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tongchou.core import tables
 from tongchou.core.errors import TongchouError
 
 
 class Command(BaseCommand):
-    help = "导入部门数据文件（CSV/XLSX；列为 uscc 和事实名，空格为无数据）为带日期的企业事实；整文件要么全部导入，要么不导入。"
+    help = (
+        "导入部门数据文件（CSV/XLSX；列为 uscc 和事实名或其中文名，空格为无数据）为带日期的企业事实；"
+        "整文件要么全部导入，要么不导入。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV 或 XLSX 文件")
@@ -18,14 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", required=True, help="数据日期 YYYY-MM-DD")
 
     def handle(self, *args, file: str, source: str, as_of: str, **opts):
-        from tongchou.rules.services import facts_import
+        from tongchou.facts.services import facts_import
 
         try:
             day = dt.date.fromisoformat(as_of)
         except ValueError:
             raise CommandError(f"日期“{as_of}”格式不对，应为 YYYY-MM-DD") from None
         try:
-            record = facts_import(path=file, source=source, as_of=day)
+            record = facts_import(file=file, source=source, as_of=day, limits=tables.CLI_LIMITS)
+        except FileNotFoundError:
+            raise CommandError(f"找不到文件：{file}") from None
         except TongchouError as err:
             details = err.detail if isinstance(err.detail, list) else []
             extra = "\n".join(f"  {d.get('message')}" for d in details[1:20])

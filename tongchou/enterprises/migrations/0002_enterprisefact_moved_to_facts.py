@@ -1,0 +1,19 @@
+# EnterpriseFact now belongs to the facts app (tongchou.facts.models); its table and rows stay
+# (facts 0002 renames the table).
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("enterprises", "0001_initial"),
+        ("facts", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.DeleteModel(name="EnterpriseFact")],
+            database_operations=[],
+        ),
+    ]
