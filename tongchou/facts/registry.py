@@ -343,7 +343,7 @@ def discover(modules: Iterable[str], *, into: FactRegistry | None = None) -> lis
     platform's registry (or ``into``); modules that do not exist are skipped. Returns the
     modules that declared facts. The facts app calls this at start-up with ``<app>.facts`` of
     every installed app, so an app declares facts in its own ``facts.py``."""
-    target = into or default_registry()
+    target = into if into is not None else default_registry()
     found = []
     for name in modules:
         try:
