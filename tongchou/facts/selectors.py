@@ -24,7 +24,9 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Max
+from django.db import connections
+from django.db.models import CharField, Count, FloatField, Max
+from django.db.models.functions import Cast
 
 from tongchou.facts import storage
 from tongchou.facts.frames import POLARS_TYPES, derive_frame
@@ -100,21 +102,26 @@ def snapshot_as_of(as_of: dt.date, *, enterprises=None, derive: bool = True) -> 
             facts_q.filter(enterprise_id__in=ids) if len(ids) < 5000 else facts_q.filter(enterprise__in=qs)
         )
     dated: dict[str, list] = {}
-    days: dict[dt.date, str] = {}
-    for ent_id, name, num, text, on, source in facts_q.order_by("as_of", "id").values_list(
-        "enterprise_id", "name", "value_number", "value_text", "as_of", "source"
-    ):
-        i = index.get(ent_id)
-        if i is None:
-            continue
-        column = dated.get(name)
-        if column is None:
-            column = dated[name] = [None] * n
-        column[i] = readers[name](num, text)
-        day = days.get(on)
-        if day is None:
-            day = days[on] = on.isoformat()
-        meta.setdefault(ent_id, {})[name] = (day, source)
+    # numbers as floats and dates as text straight from the database cursor: no per-row Decimal,
+    # date and ORM converters (they were half the time for 700,000 values)
+    query = (
+        facts_q.order_by("as_of", "id")
+        .annotate(_num=Cast("value_number", FloatField()), _day=Cast("as_of", CharField()))
+        .values_list("enterprise_id", "name", "_num", "value_text", "_day", "source")
+    )
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(10_000):
+            for ent_id, name, num, text, day, source in batch:
+                i = index.get(ent_id)
+                if i is None:
+                    continue
+                column = dated.get(name)
+                if column is None:
+                    column = dated[name] = [None] * n
+                column[i] = readers[name](num, text)
+                meta.setdefault(ent_id, {})[name] = (day, source)
     for name, values in dated.items():
         if name in cols:  # a dated fact wins over the registry column
             base = cols[name]

@@ -126,9 +126,11 @@ def facts_import(
     its row and column; :class:`tongchou.core.tables.TableError` for an unreadable file)."""
     source = (source or "").strip()
     if not source:
-        raise ValidationFailed("请填写数据来源部门（--source）。", code="facts_source_missing")
+        raise ValidationFailed(
+            "请填写数据来源部门（来源，如 区人力资源社会保障局）。", code="facts_source_missing"
+        )
     if len(source) > 100:
-        raise ValidationFailed("数据来源部门名称不能超过100个字。", code="facts_source_missing")
+        raise ValidationFailed("数据来源部门名称不能超过100个字。", code="facts_source_too_long")
     name = file_name or Path(str(getattr(file, "name", "") or file)).name
     registry = current()
     columns = importable_columns(registry)

@@ -11,7 +11,10 @@
     explain(rules, facts_dict, as_of) -> list[RuleTrace]
     read_enterprises(path) / prepare_facts(frame) -> polars.DataFrame (typed snapshot)
 
-See docs/ARCHITECTURE.md, section "rules" → "engine".
+Facts (names, types, labels, derivations) come from the fact registry,
+``tongchou.facts.registry.current()``; each function above also takes ``registry=`` to evaluate
+with another one (a module's own facts, a test's). See docs/ARCHITECTURE.md, "rules" → "engine"
+and "facts".
 """
 
 from .compiler import Comparison, Compiled, comparisons, compile_expression, simple_comparison
