@@ -41,7 +41,14 @@ def main() -> None:
     if Enterprise.objects.count() < args.count:
         call_command("load-reference", verbosity=0)
         call_command(
-            "generate-enterprises", "--count", str(args.count), "--region", "370300", "--seed", "2020", "--load"
+            "generate-enterprises",
+            "--count",
+            str(args.count),
+            "--region",
+            "370300",
+            "--seed",
+            "2020",
+            "--load",
         )
     from django.apps import apps
 

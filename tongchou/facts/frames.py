@@ -36,7 +36,7 @@ def derive_frame(
     for fact in reg.derived("function"):
         if wanted is not None and fact.name not in wanted:
             continue
-        fn = fact.derivation.frame_function()
+        fn = fact.derivation.frame_function() if fact.derivation else None
         if fn is None:
             continue
         present = fact.name in df.columns

@@ -245,7 +245,9 @@ class FactRegistry:
         fact); ``kind`` = ``expression`` or ``function`` to filter."""
         if self._derived_order is None:
             self._derived_order = self._order()
-        return [f for f in self._derived_order if kind is None or f.derivation.kind == kind]
+        return [
+            f for f in self._derived_order if kind is None or (f.derivation and f.derivation.kind == kind)
+        ]
 
     def _order(self) -> list[Fact]:
         done: list[Fact] = []
@@ -257,7 +259,7 @@ class FactRegistry:
             if state.get(fact.name) == 1:
                 raise FactDeclarationError("derivations form a circle: " + " → ".join((*path, fact.name)))
             state[fact.name] = 1
-            for x in fact.derivation.inputs:
+            for x in fact.derivation.inputs if fact.derivation else ():
                 dep = self._facts.get(x)
                 if dep is not None and dep.derivation is not None:
                     visit(dep, (*path, fact.name))

@@ -299,7 +299,7 @@ class XlsxTable(Table):
 
     # the header row, streamed
     def _read_header(self) -> tuple[list[Any], int]:
-        parser = ElementTree.XMLPullParser(events=("end",))
+        parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("end",))
         cells: dict[int, tuple[str | None, str]] = {}
         last_r = 0
         read = 0
@@ -311,7 +311,10 @@ class XlsxTable(Table):
                     if read > budget:
                         break
                     parser.feed(chunk)
-                    for _, elem in parser.read_events():
+                    for event in parser.read_events():
+                        elem = event[-1]
+                        if not isinstance(elem, ElementTree.Element):
+                            continue
                         tag = _local(elem.tag)
                         if tag == "c":
                             ref = elem.get("r") or ""
@@ -357,7 +360,7 @@ class XlsxTable(Table):
         if self._strings is None:
             return []
         out: list[str] = []
-        parser = ElementTree.XMLPullParser(events=("end",))
+        parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("end",))
         with self._zip.open(self._strings) as f:
             read = 0
             while len(out) <= up_to:
@@ -366,8 +369,9 @@ class XlsxTable(Table):
                 if not chunk or read > self.limits.max_xml_bytes:
                     break
                 parser.feed(chunk)
-                for _, elem in parser.read_events():
-                    if elem.tag.rsplit("}", 1)[-1] == "si":
+                for event in parser.read_events():
+                    elem = event[-1]
+                    if isinstance(elem, ElementTree.Element) and _local(elem.tag) == "si":
                         out.append(_si_text(elem))
                         elem.clear()
         return out

@@ -42,6 +42,8 @@ def derivation_tree(name: str) -> exp.Expression:
 @functools.lru_cache(maxsize=256)
 def _tree(name: str, registry: FactRegistry, version: int) -> exp.Expression:
     fact = registry[name]
+    if fact.derivation is None or not fact.derivation.expression:
+        raise KeyError(f"fact {name!r} has no expression derivation")
     expect = _EXPECT.get(fact.type, "any")
     compiled, errors = compile_expression(
         fact.derivation.expression, field=f"derivation.{name}", expect=expect
@@ -109,6 +111,8 @@ def derive(facts: dict) -> dict:
         if out.get(fact.name) is not None:
             continue
         d = fact.derivation
+        if d is None:  # pragma: no cover - derived() lists derived facts only
+            continue
         try:
             if d.kind == "expression":
                 value = evaluate_node(derivation_tree(fact.name), out)

@@ -112,14 +112,14 @@ def _cast(series: pl.Series, fact: Fact, first_row: int, row_numbers: pl.Series 
         )
     if fact.type == FactType.BOOL:
         low = s.str.to_lowercase()
-        fast = (
+        words = (
             pl.when(low.is_in(["true", "1", "是"]))
             .then(True)
             .when(low.is_in(["false", "0", "否"]))
             .then(False)
             .otherwise(None)
         )
-        fast = pl.select(fast.alias(name)).to_series()
+        fast = pl.select(words.alias(name)).to_series()
         return _slow_path(s, fast, tables.to_bool, fact, first_row, row_numbers)
     if fact.type == FactType.DATE:
         fast = s.str.to_date("%Y-%m-%d", strict=False)
