@@ -38,7 +38,7 @@ REGISTRY_COLUMNS: tuple[Column, ...] = (
     Column("contact_phone", "联系电话", "text", False, "个人信息，列表中脱敏显示"),
 )
 
-# Facts the rules engine reads that the generator fills (an import takes any name of rules.facts).
+# Facts the rules engine reads that the generator fills (an import takes any fact of the facts registry).
 GENERATED_FACT_COLUMNS: tuple[Column, ...] = (
     Column("insured_employees", "参保职工人数", "int"),
     Column("insured_employees_prev_year_end", "上年末参保职工人数", "int"),
