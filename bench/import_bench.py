@@ -40,7 +40,8 @@ def main() -> None:
 
     from tongchou.enterprises.generate import generate_frame, write_frame
     from tongchou.enterprises.importing import ImportRefused, enterprises_import
-    from tongchou.enterprises.models import Enterprise, EnterpriseFact
+    from tongchou.enterprises.models import Enterprise
+    from tongchou.facts.models import EnterpriseFact
 
     t = time.perf_counter()
     df = generate_frame(args.rows, "370300", args.seed)

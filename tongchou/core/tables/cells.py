@@ -23,6 +23,10 @@ EMPTY_WORDS = frozenset({"", "-", "--", "—", "——", "/", "无数据", "n/a"
 def clean_text(value: Any) -> str:
     """A cell as tidy text: full-width letters, digits and punctuation to half-width (NFKC),
     invisible characters removed, surrounding spaces stripped; whole floats without ``.0``."""
+    if value.__class__ is str:  # the common case first: millions of cells per import
+        if value.isascii():
+            return value.strip()
+        return unicodedata.normalize("NFKC", value.translate(_INVISIBLE)).strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -393,7 +393,7 @@ class XlsxTable(Table):
             row_r = re.compile(rb"<" + pat + rb'row\s[^>]*?\br="(\d+)"')
             digits = len(str(limits.max_rows + 2)) + 1
             too_tall = re.compile(rb"<" + pat + rb'row\s[^>]*?\br="\d{' + str(digits).encode() + rb",}")
-            cell_ref = re.compile(rb' r="([A-Z]{1,3})\d')
+            wider: dict[int, re.Pattern[bytes]] = {}  # width -> pattern of a cell beyond it
             row_tag, cell_tag = b"<" + prefix + b"row", b"<" + prefix + b"c"
             total, carry = len(head), head
             while True:
@@ -415,9 +415,19 @@ class XlsxTable(Table):
                         first_r = min(first_r, r) if first_r else r
                         last_r = max(last_r, r)
                 cells += piece.count(cell_tag)  # <col>/<cols> too: a few, harmless for a bound
-                refs = set(cell_ref.findall(piece))
-                if refs:
-                    width = max(width, max(_col_index(x.decode()) + 1 for x in refs))
+                # the widest column: search only for cells beyond the width seen so far (one C-level
+                # scan per piece, no match objects for the ordinary cells)
+                at = 0
+                while width < 702:
+                    if width not in wider:
+                        wider[width] = re.compile(rb' r="(' + _letters_from(width) + rb")\d")
+                    found = wider[width].search(piece, at)
+                    if found is None:
+                        break
+                    width = max(width, _col_index(found.group(1).decode()) + 1)
+                    at = found.end()
+                    if width > limits.max_columns:
+                        break
                 height = max(rows, last_r - first_r + 1 if last_r else 0)
                 if height - 1 > limits.max_rows:
                     raise self._too_many()

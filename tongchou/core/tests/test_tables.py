@@ -244,3 +244,13 @@ def test_an_escaped_row_stays_text_in_the_saved_workbook():
     wb.save(buf)
     cell = load_workbook(io.BytesIO(buf.getvalue())).active["A1"]
     assert cell.data_type == "s" and cell.value == "'=1+1"
+
+
+def test_the_sheet_rectangle_is_bounded_by_its_widest_row():
+    rows = [[USCC, 1, 2, 3, 4], [USCC], [USCC]]  # one wide row makes the whole rectangle 4 × 5
+    f = xlsx(["uscc", "a", "b", "c", "d"], rows)
+    with pytest.raises(TableError, match="单元格超过"):
+        list(tables.open_table(f, limits=Limits(max_cells=15)).rows())
+    with pytest.raises(TableError, match="列的上限"):
+        list(tables.open_table(f, limits=Limits(max_columns=4)).rows())
+    assert len(list(tables.open_table(f, limits=Limits(max_cells=40, max_columns=5)).rows())) == 3
