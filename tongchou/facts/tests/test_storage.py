@@ -76,7 +76,7 @@ def test_writing_the_same_day_again_replaces_the_value(firm):
 
 
 # --- the move of the tables ------------------------------------------------------------------------
-BEFORE = [("enterprises", "0001_initial"), ("rules", "0001_initial")]
+BEFORE = [("enterprises", "0001_initial"), ("rules", "0002_delivery_event_action")]
 
 
 @pytest.mark.django_db(transaction=True)
