@@ -9,7 +9,6 @@ returns, i.e. after its transaction committed: an acknowledged order is never lo
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from tongchou.appeals.routing_db import (
 from tongchou.appeals.states import ACTION_LABELS, WORKFLOW, Action, Rating, Status
 from tongchou.core import clock
 from tongchou.core.audit import audit_record
+from tongchou.core.cache import process_cache
 from tongchou.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tongchou.core.models import AuditEntry
 from tongchou.core.notifications import notify, notify_users
@@ -87,24 +87,23 @@ def appeal_number_for(appeal: Appeal) -> str:
     return f"{region_letters(appeal.region)}{day}-{appeal.pk:06d}"
 
 
-_policy_cache: dict[str, tuple[float, list[tuple[str, str | None, int, int]]]] = {}
+_deadline_policies = process_cache(
+    "appeals.deadline_policies", ttl=60, invalidated_by=["appeals.DeadlinePolicy"]
+)
 
 
 def clear_deadline_cache(*args: Any, **kwargs: Any) -> None:
-    _policy_cache.clear()
+    _deadline_policies.clear()
 
 
 def _policies() -> list[tuple[str, str | None, int, int]]:
-    """All DeadlinePolicy rows (a handful), cached for a minute; cleared on every save."""
-    now = time.monotonic()
-    hit = _policy_cache.get("all")
-    if hit is None or now - hit[0] > 60:
-        rows = list(
+    """All DeadlinePolicy rows (a handful), kept for a minute; dropped when one is saved or deleted."""
+    return _deadline_policies.get(
+        "all",
+        lambda: list(
             DeadlinePolicy.objects.values_list("category", "region_id", "feedback_days", "resolution_days")
-        )
-        hit = (now, rows)
-        _policy_cache["all"] = hit
-    return hit[1]
+        ),
+    )
 
 
 def deadline_days(category: str, region: Any) -> tuple[int, int]:
