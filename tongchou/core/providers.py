@@ -7,7 +7,12 @@ the order the apps are listed), that defines any of:
 - ``NAV: Sequence[NavEntry]`` — the app's sections in the top navigation, with the roles that see them;
 - ``tiles(ctx: DashboardContext) -> Iterable[Tile]`` — figures for this user (already scoped);
 - ``panels(ctx: DashboardContext) -> Iterable[Panel]`` — tables (with an optional chart) for the
-  command centre.
+  command centre;
+- ``measure_outcomes(measure_ids: Sequence[str]) -> Iterable[MeasureOutcome]`` — what the app knows
+  about the delivery of policy measures (``Measure.measure_id`` such as ``zhoucun-2020-8/13``):
+  benefits matched and paid under a measure's rules, appeals citing it, loans subsidised, projects
+  under it. The supervision ledger pre-fills progress reports with these, so reports carry outcome
+  figures and supervision imports no other module.
 
 The composer (the ``dashboard`` app) imports no domain app: it reads this list. A new module adds a
 tile by writing ``<app>/dashboard.py`` and one line in the setting. Tiles and panels are sorted by
@@ -60,6 +65,19 @@ class Panel:
     url: str = ""
     hint: str = ""
     key: str = ""
+
+
+@dataclass(frozen=True)
+class MeasureOutcome:
+    """One figure about a measure's delivery, from the app that holds it: ``value`` ``unit`` under
+    ``label`` (e.g. 已拨付 12 户 / 86.5 万元), as of now, linking to the list behind it."""
+
+    measure_id: str
+    label: str
+    value: Any
+    unit: str
+    url: str = ""
+    source: str = ""  # the app's Chinese name, e.g. 政策兑现
 
 
 @dataclass(frozen=True)
@@ -127,6 +145,16 @@ def tiles(ctx: DashboardContext) -> list[Tile]:
 
 def panels(ctx: DashboardContext) -> list[Panel]:
     return _collect("panels", ctx)
+
+
+def measure_outcomes(measure_ids: Sequence[str]) -> list[MeasureOutcome]:
+    """Every app's figures about these measures, in the providers' order."""
+    out: list[MeasureOutcome] = []
+    for mod in provider_modules():
+        fn = getattr(mod, "measure_outcomes", None)
+        if fn is not None:
+            out.extend(fn(measure_ids))
+    return out
 
 
 def check_paths(paths: Sequence[str], *, modules: bool = False) -> list[tuple[str, str]]:
